@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures and builds Brook into build/ (or $BROOK_BUILD_DIR). Extra arguments go to cmake.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BROOK_BUILD_DIR:-build}
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="${BROOK_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+fi
+cmake --build "$build_dir" -j"${BROOK_JOBS:-2}"
