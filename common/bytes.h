@@ -63,7 +63,9 @@ inline void AppendBigEndian(Bytes& out, T value) {
   StoreBigEndian(out.data() + at, value);
 }
 
-inline void AppendBytes(Bytes& out, ByteView data) { out.insert(out.end(), data.begin(), data.end()); }
+inline void AppendBytes(Bytes& out, ByteView data) {
+  out.insert(out.end(), data.begin(), data.end());
+}
 
 // Hex dump "0a1bff" of `data`, for messages and tests.
 std::string HexString(ByteView data);

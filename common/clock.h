@@ -12,8 +12,8 @@ namespace brook {
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual int64_t NowMs() = 0;         // wall clock, ms since the Unix epoch
-  virtual int64_t MonotonicNs() = 0;   // steady clock, ns since an arbitrary start
+  virtual int64_t NowMs() = 0;        // wall clock, ms since the Unix epoch
+  virtual int64_t MonotonicNs() = 0;  // steady clock, ns since an arbitrary start
   int64_t MonotonicMs() { return MonotonicNs() / 1'000'000; }
 };
 

@@ -35,9 +35,13 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) {
+    return {StatusCode::kAlreadyExists, std::move(msg)};
+  }
   static Status OutOfRange(std::string msg) { return {StatusCode::kOutOfRange, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status TooLarge(std::string msg) { return {StatusCode::kTooLarge, std::move(msg)}; }
@@ -72,8 +76,8 @@ class [[nodiscard]] Status {
 #define BROOK_STATUS_CONCAT(a, b) BROOK_STATUS_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function if it is not ok.
-#define BROOK_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    ::brook::Status brook_status_ = (expr);      \
+#define BROOK_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::brook::Status brook_status_ = (expr);        \
     if (!brook_status_.ok()) return brook_status_; \
   } while (0)

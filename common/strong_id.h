@@ -26,11 +26,21 @@ class StrongId {
 
   constexpr auto operator<=>(const StrongId&) const = default;
 
-  constexpr StrongId operator+(Rep delta) const { return StrongId(static_cast<Rep>(value_ + delta)); }
-  constexpr StrongId operator-(Rep delta) const { return StrongId(static_cast<Rep>(value_ - delta)); }
+  constexpr StrongId operator+(Rep delta) const {
+    return StrongId(static_cast<Rep>(value_ + delta));
+  }
+  constexpr StrongId operator-(Rep delta) const {
+    return StrongId(static_cast<Rep>(value_ - delta));
+  }
   constexpr Rep operator-(StrongId other) const { return static_cast<Rep>(value_ - other.value_); }
-  constexpr StrongId& operator+=(Rep delta) { value_ = static_cast<Rep>(value_ + delta); return *this; }
-  constexpr StrongId& operator++() { ++value_; return *this; }
+  constexpr StrongId& operator+=(Rep delta) {
+    value_ = static_cast<Rep>(value_ + delta);
+    return *this;
+  }
+  constexpr StrongId& operator++() {
+    ++value_;
+    return *this;
+  }
 
   friend std::ostream& operator<<(std::ostream& os, StrongId id) { return os << +id.value_; }
 

@@ -34,7 +34,8 @@ Result<RecordBatchView> RecordBatchView::Parse(ByteView data) {
   }
   RecordBatchView view(data.first(size));
   if (view.record_count() < 0) {
-    return Status::Corruption(fmt::format("record batch count {} is negative", view.record_count()));
+    return Status::Corruption(
+        fmt::format("record batch count {} is negative", view.record_count()));
   }
   return view;
 }
@@ -49,7 +50,9 @@ int32_t RecordBatchView::partition_leader_epoch() const {
   return LoadBigEndian<int32_t>(bytes_.data() + kPartitionLeaderEpochOffset);
 }
 int8_t RecordBatchView::magic() const { return static_cast<int8_t>(bytes_[kMagicOffset]); }
-uint32_t RecordBatchView::crc() const { return LoadBigEndian<uint32_t>(bytes_.data() + kCrcOffset); }
+uint32_t RecordBatchView::crc() const {
+  return LoadBigEndian<uint32_t>(bytes_.data() + kCrcOffset);
+}
 int16_t RecordBatchView::attributes() const {
   return LoadBigEndian<int16_t>(bytes_.data() + kAttributesOffset);
 }
@@ -89,8 +92,9 @@ uint32_t RecordBatchView::ComputeCrc() const {
 Status RecordBatchView::VerifyCrc() const {
   uint32_t computed = ComputeCrc();
   if (computed != crc()) {
-    return Status::Corruption(fmt::format("record batch at offset {} fails its CRC: stored {:08x}, computed {:08x}",
-                                          base_offset(), crc(), computed));
+    return Status::Corruption(
+        fmt::format("record batch at offset {} fails its CRC: stored {:08x}, computed {:08x}",
+                    base_offset(), crc(), computed));
   }
   return Status::Ok();
 }
