@@ -9,7 +9,7 @@
 //    slices, alternating which goes first, so a noisy neighbour or page-cache state hits both
 //    alike; after each slice an untimed sync (Log::Flush / fdatasync) keeps either side from
 //    paying for the other's write-back. Both go through the page cache; nothing is dropped.
-// 2. Read: the whole log with Log::Read(offset, 1 MiB) + ReadResult::ReadBytes() (only batch
+// 2. Read: the whole log with Log::Read(offset, 1 MiB) + ReadResult::ReadInto() (only batch
 //    headers are walked, to find the next offset and to count records), against ::read() of
 //    the plain file in 1 MiB chunks: three full passes, interleaved by slices the same way.
 // 3. Recovery: Close() then Open() (the clean path), and Flush() + append a tail + drop the Log
@@ -152,8 +152,8 @@ Status PlainReadSlice(const PlainFile& file, uint64_t want, Bytes& buffer, Pass*
 }
 
 // Reads about `want` bytes of the log from `*next` on, the way a fetch does (Read of 1 MiB, then
-// ReadBytes), checking that batch offsets are contiguous. Only batch headers are walked (next
-// offset, record count); nothing is decoded. Sets `*done` at the log end.
+// ReadInto a reused buffer), checking that batch offsets are contiguous. Only batch headers are
+// walked (next offset, record count); nothing is decoded. Sets `*done` at the log end.
 Status LogReadSlice(const Log& log, uint64_t want, Offset* next, Pass* pass, bool* done) {
   Stopwatch watch;
   for (uint64_t got = 0; got < want;) {
@@ -163,8 +163,9 @@ Status LogReadSlice(const Log& log, uint64_t want, Offset* next, Pass* pass, boo
       *done = true;
       break;
     }
-    auto bytes = read->ReadBytes();
-    if (!bytes.ok()) return bytes.status();
+    static Bytes buffer;  // reused, as a server's fetch buffer would be
+    BROOK_RETURN_IF_ERROR(read->ReadInto(&buffer));
+    const Bytes* bytes = &buffer;
     for (size_t pos = 0; pos < bytes->size();) {
       const uint8_t* p = bytes->data() + pos;
       Offset base(LoadBigEndian<int64_t>(p + broker::record::kBaseOffsetOffset));
@@ -286,7 +287,7 @@ Status CompareReads(const Log& log, const std::string& plain_path, uint64_t reco
   fmt::print("read, {} rounds interleaved by {} slices, 1 MiB per call (page cache):\n",
              kReadRounds, FormatSize(kSliceBytes));
   PrintPass("plain ::read", plain);
-  PrintPass("Log::Read+ReadBytes", read);
+  PrintPass("Log::Read+ReadInto", read);
   figures->read_ratio = plain.seconds / read.seconds;
   return Status::Ok();
 }

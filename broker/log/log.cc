@@ -42,13 +42,20 @@ std::optional<std::pair<std::string, int32_t>> ParsePartitionDirName(const std::
 }
 
 Result<Bytes> ReadResult::ReadBytes() const {
-  Bytes out(size);
-  if (size == 0) return out;
-  size_t n = 0;
-  BROOK_ASSIGN_OR_RETURN(n, file->ReadAt(position, out.data(), out.size()));
-  if (n != size)
-    return Status::IOError(fmt::format("{}: short read at {}", file->path(), position));
+  Bytes out;
+  BROOK_RETURN_IF_ERROR(ReadInto(&out));
   return out;
+}
+
+Status ReadResult::ReadInto(Bytes* buffer) const {
+  buffer->resize(size);
+  if (size == 0) return Status::Ok();
+  size_t n = 0;
+  BROOK_ASSIGN_OR_RETURN(n, file->ReadAt(position, buffer->data(), buffer->size()));
+  if (n != size) {
+    return Status::IOError(fmt::format("{}: short read at {}", file->path(), position));
+  }
+  return Status::Ok();
 }
 
 Log::Log(Env* env, std::string dir, LogConfig config, Clock* clock)
@@ -142,13 +149,12 @@ Status Log::Load() {
     BROOK_RETURN_IF_ERROR(FlushLocked(false));
   }
   recovery_point_ = end;
+  written_recovery_point_ = recovery_checkpoint;
+  written_log_start_ = start_checkpoint;
   BROOK_RETURN_IF_ERROR(WriteRecoveryCheckpointLocked());
   BROOK_RETURN_IF_ERROR(WriteLogStartCheckpointLocked());
-  if (env_->FileExists(marker)) {
-    // From here on a crash must not be mistaken for a clean shutdown.
-    BROOK_RETURN_IF_ERROR(env_->DeleteFile(marker));
-    BROOK_RETURN_IF_ERROR(env_->SyncDir(dir_));
-  }
+  // The marker goes with the first append (Append): a log that is only read stays clean.
+  clean_marker_present_ = env_->FileExists(marker);
   active_created_ms_ = clock_->NowMs();
   last_flush_ms_ = clock_->NowMs();
   open_stats_.clean_shutdown = clean;
@@ -219,25 +225,60 @@ Result<AppendResult> Log::Append(std::span<uint8_t> batch, const AppendOptions& 
   }
   BROOK_RETURN_IF_ERROR(view.VerifyCrc());
 
-  std::lock_guard lock(mutex_);
-  if (closed_) return Status::FailedPrecondition(fmt::format("[{}] log is closed", name_));
-  Offset end = active().next_offset();
-  record::SetBaseOffset(batch.data(), end);
-  record::SetPartitionLeaderEpoch(batch.data(), options.leader_epoch);
-  BROOK_RETURN_IF_ERROR(MaybeRollLocked(view));
-  BROOK_RETURN_IF_ERROR(active().Append(view, config_.index_interval_bytes));
+  AppendResult result;
+  bool rolled = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return Status::FailedPrecondition(fmt::format("[{}] log is closed", name_));
+    if (clean_marker_present_) {
+      // From the first write on, a crash must not be mistaken for a clean shutdown.
+      BROOK_RETURN_IF_ERROR(env_->DeleteFile(JoinPath(dir_, kCleanShutdownFile)));
+      BROOK_RETURN_IF_ERROR(env_->SyncDir(dir_));
+      clean_marker_present_ = false;
+    }
+    Offset end = active().next_offset();
+    record::SetBaseOffset(batch.data(), end);
+    record::SetPartitionLeaderEpoch(batch.data(), options.leader_epoch);
+    BROOK_RETURN_IF_ERROR(MaybeRollLocked(view, &rolled));
+    BROOK_RETURN_IF_ERROR(active().Append(view, config_.index_interval_bytes));
 
-  AppendResult result{view.base_offset(), view.last_offset(), active().next_offset(),
-                      log_start_offset_, view.max_timestamp()};
-  unflushed_records_ += view.record_count();
-  if (unflushed_records_ >= config_.flush_messages ||
-      clock_->NowMs() - last_flush_ms_ >= config_.flush_ms) {
-    BROOK_RETURN_IF_ERROR(FlushLocked(!config_.FsyncEveryAppend()));
+    result = AppendResult{view.base_offset(), view.last_offset(), active().next_offset(),
+                          log_start_offset_, view.max_timestamp()};
+    unflushed_records_ += view.record_count();
+    if (unflushed_records_ >= config_.flush_messages ||
+        clock_->NowMs() - last_flush_ms_ >= config_.flush_ms) {
+      BROOK_RETURN_IF_ERROR(FlushLocked(!config_.FsyncEveryAppend()));
+    }
   }
+  if (rolled) BROOK_RETURN_IF_ERROR(FlushClosedSegments());
   return result;
 }
 
-Status Log::MaybeRollLocked(const RecordBatchView& batch) {
+Status Log::FlushClosedSegments() {
+  // The fsync of a closed segment (up to segment.bytes of data) runs without the log's lock, so
+  // appends and reads go on meanwhile. flush_mutex_ keeps these flushes in order: each one syncs
+  // every closed segment at or after the recovery point, so the point it sets is always covered.
+  std::lock_guard flush_lock(flush_mutex_);
+  std::vector<std::shared_ptr<File>> files;
+  Offset target;
+  {
+    std::lock_guard lock(mutex_);
+    target = active().base_offset();
+    if (target <= recovery_point_) return Status::Ok();
+    for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
+      if (std::next(it)->first > recovery_point_) files.push_back(it->second->log_file());
+    }
+  }
+  for (const auto& file : files) BROOK_RETURN_IF_ERROR(file->Sync());
+  std::lock_guard lock(mutex_);
+  if (target > recovery_point_) {
+    recovery_point_ = target;
+    BROOK_RETURN_IF_ERROR(WriteRecoveryCheckpointLocked());
+  }
+  return Status::Ok();
+}
+
+Status Log::MaybeRollLocked(const RecordBatchView& batch, bool* rolled) {
   Segment& segment = active();
   if (segment.empty()) return Status::Ok();
   std::string reason;
@@ -257,6 +298,7 @@ Status Log::MaybeRollLocked(const RecordBatchView& batch) {
   }
   Logger()->debug("[{}] rolling segment {} at offset {} ({})", name_, segment.base_offset(),
                   segment.next_offset(), reason);
+  *rolled = true;
   return RollLocked();
 }
 
@@ -264,17 +306,13 @@ Status Log::RollLocked() {
   Segment& old = active();
   Offset base = old.next_offset();
   old.MarkInactive();
-  // Kafka flushes the closed segment in the background; Brook does it here, so the recovery
-  // point never lags behind a closed segment.
-  BROOK_RETURN_IF_ERROR(old.Flush());
+  // The closed segment's indexes are written now; its log file is synced by
+  // FlushClosedSegments() without the lock (Kafka flushes it in the background too).
+  BROOK_RETURN_IF_ERROR(old.FlushIndexes());
   std::unique_ptr<Segment> segment;
   BROOK_ASSIGN_OR_RETURN(segment, Segment::Create(env_, dir_, base));
   segments_.emplace(base, std::move(segment));
   active_created_ms_ = clock_->NowMs();
-  if (recovery_point_ < base) {
-    recovery_point_ = base;
-    BROOK_RETURN_IF_ERROR(WriteRecoveryCheckpointLocked());
-  }
   return env_->SyncDir(dir_);
 }
 
@@ -433,7 +471,10 @@ Status Log::Close() {
   recovery_point_ = active().next_offset();
   BROOK_RETURN_IF_ERROR(WriteRecoveryCheckpointLocked());
   BROOK_RETURN_IF_ERROR(WriteLogStartCheckpointLocked());
-  BROOK_RETURN_IF_ERROR(env_->WriteSmallFileAtomically(JoinPath(dir_, kCleanShutdownFile), {}));
+  if (!clean_marker_present_) {
+    BROOK_RETURN_IF_ERROR(env_->WriteSmallFileAtomically(JoinPath(dir_, kCleanShutdownFile), {}));
+    clean_marker_present_ = true;
+  }
   closed_ = true;
   return Status::Ok();
 }
@@ -451,13 +492,19 @@ void Log::SetConfig(const LogConfig& config) {
 }
 
 Status Log::WriteLogStartCheckpointLocked() {
-  return WriteOffsetCheckpoint(env_, JoinPath(dir_, kLogStartOffsetCheckpointFile), topic_,
-                               partition_, log_start_offset_);
+  if (written_log_start_ == log_start_offset_) return Status::Ok();
+  BROOK_RETURN_IF_ERROR(WriteOffsetCheckpoint(env_, JoinPath(dir_, kLogStartOffsetCheckpointFile),
+                                              topic_, partition_, log_start_offset_));
+  written_log_start_ = log_start_offset_;
+  return Status::Ok();
 }
 
 Status Log::WriteRecoveryCheckpointLocked() {
-  return WriteOffsetCheckpoint(env_, JoinPath(dir_, kRecoveryPointCheckpointFile), topic_,
-                               partition_, recovery_point_);
+  if (written_recovery_point_ == recovery_point_) return Status::Ok();
+  BROOK_RETURN_IF_ERROR(WriteOffsetCheckpoint(env_, JoinPath(dir_, kRecoveryPointCheckpointFile),
+                                              topic_, partition_, recovery_point_));
+  written_recovery_point_ = recovery_point_;
+  return Status::Ok();
 }
 
 Offset Log::log_start_offset() const {

@@ -47,6 +47,9 @@ struct ReadResult {
   bool empty() const { return size == 0; }
   // Copies the range into memory.
   Result<Bytes> ReadBytes() const;
+  // Copies the range into `*buffer`, resizing it (reusing its capacity: no allocation once it
+  // is big enough).
+  Status ReadInto(Bytes* buffer) const;
 };
 
 // What Open() found and did, for logs, tests and the benchmark.
@@ -85,7 +88,8 @@ class Log {
   // Appends one record batch (`batch` must hold exactly one), rewriting its BaseOffset and
   // PartitionLeaderEpoch in place. Errors: Corruption (bad length, magic or CRC), TooLarge
   // (over max.message.bytes), InvalidArgument (negative LastOffsetDelta), FailedPrecondition
-  // (closed), IOError. Nothing is written when it fails.
+  // (closed), IOError. Nothing is written when it fails (the BaseOffset and epoch of `batch`
+  // may have been rewritten).
   Result<AppendResult> Append(std::span<uint8_t> batch, const AppendOptions& options = {});
 
   // Whole batches starting with the one that holds `offset`, up to `max_bytes` but always at
@@ -140,8 +144,9 @@ class Log {
   Log(Env* env, std::string dir, LogConfig config, Clock* clock);
   Status Load();
   Status RecoverSegments(bool clean, Offset recovery_point);
-  Status MaybeRollLocked(const record::RecordBatchView& batch);
+  Status MaybeRollLocked(const record::RecordBatchView& batch, bool* rolled);
   Status RollLocked();
+  Status FlushClosedSegments();
   Status FlushLocked(bool write_checkpoint);
   Status DeleteSegmentLocked(Offset base);
   Status WriteLogStartCheckpointLocked();
@@ -156,6 +161,7 @@ class Log {
   Clock* clock_;
   OpenStats open_stats_;
 
+  std::mutex flush_mutex_;  // orders FlushClosedSegments(); taken before mutex_, never after
   mutable std::mutex mutex_;
   LogConfig config_;
   std::map<Offset, std::unique_ptr<Segment>> segments_;
@@ -165,6 +171,9 @@ class Log {
   int64_t unflushed_records_ = 0;
   int64_t last_flush_ms_ = 0;
   bool closed_ = false;
+  bool clean_marker_present_ = false;
+  std::optional<Offset> written_recovery_point_;  // what the checkpoint files hold
+  std::optional<Offset> written_log_start_;
 };
 
 // "<topic>-<partition>" for a directory name; Kafka's naming.

@@ -117,7 +117,7 @@ Status Segment::Append(const RecordBatchView& batch, int32_t index_interval_byte
   return Status::Ok();
 }
 
-Status Segment::LoadIndexes() {
+Status Segment::ParseIndexFiles() {
   uint64_t log_size = log_file_->Size();
   if (index_files_missing_ && log_size > 0) {
     return Status::Corruption(fmt::format("{}: index files are missing", log_path()));
@@ -133,6 +133,12 @@ Status Segment::LoadIndexes() {
   BROOK_ASSIGN_OR_RETURN(time_index_, TimeIndex::Parse(base_, data));
   index_entries_on_disk_ = index_.entry_count();
   time_entries_on_disk_ = time_index_.entry_count();
+  return Status::Ok();
+}
+
+Status Segment::LoadIndexes() {
+  BROOK_RETURN_IF_ERROR(ParseIndexFiles());
+  uint64_t log_size = log_file_->Size();
   if (log_size > 0 && time_index_.entry_count() == 0) {
     return Status::Corruption(fmt::format("{}: time index is empty", log_path()));
   }
@@ -211,6 +217,9 @@ Result<SegmentRecovery> Segment::Recover(uint64_t position, Offset min_offset,
   }
   uint64_t valid_end = reader.position();
   result.bytes_scanned = valid_end - position;
+  // What was validated may still sit only in the page cache (the process died, not the
+  // machine): sync it before anyone records it as flushed.
+  if (result.bytes_scanned > 0) log_dirty_ = true;
   if (valid_end < file_size) {
     result.bytes_truncated = file_size - valid_end;
     BROOK_RETURN_IF_ERROR(log_file_->Truncate(valid_end));
@@ -222,8 +231,9 @@ Result<SegmentRecovery> Segment::Recover(uint64_t position, Offset min_offset,
 
 Result<SegmentRecovery> Segment::RecoverFrom(Offset recovery_point, int32_t index_interval_bytes) {
   // Index entries below the recovery point were flushed together with the data they describe:
-  // resume the scan at the last of them whose batch still checks out.
-  if (LoadIndexes().ok()) {
+  // resume the scan at the last of them whose batch still checks out. (Only the index files are
+  // read here: the tail after them is what the scan is for.)
+  if (ParseIndexFiles().ok()) {
     index_.TruncateFromOffset(recovery_point);
     while (auto last = index_.last()) {
       Bytes buffer;
@@ -334,20 +344,25 @@ Status Segment::WriteIndexes(bool rewrite) {
   return Status::Ok();
 }
 
-Status Segment::Flush() {
+Status Segment::FlushIndexes() {
   bool rewrite = indexes_need_rewrite_;
   size_t index_before = index_entries_on_disk_;
   size_t time_before = time_entries_on_disk_;
   BROOK_RETURN_IF_ERROR(WriteIndexes(rewrite));
-  if (log_dirty_) {
-    BROOK_RETURN_IF_ERROR(log_file_->Sync());
-    log_dirty_ = false;
-  }
   if (rewrite || index_entries_on_disk_ != index_before) BROOK_RETURN_IF_ERROR(index_file_->Sync());
   if (rewrite || time_entries_on_disk_ != time_before) {
     BROOK_RETURN_IF_ERROR(time_index_file_->Sync());
   }
   indexes_need_rewrite_ = false;
+  return Status::Ok();
+}
+
+Status Segment::Flush() {
+  BROOK_RETURN_IF_ERROR(FlushIndexes());
+  if (log_dirty_) {
+    BROOK_RETURN_IF_ERROR(log_file_->Sync());
+    log_dirty_ = false;
+  }
   return Status::Ok();
 }
 

@@ -84,6 +84,9 @@ class Segment {
 
   // Makes the log and the indexes durable.
   Status Flush();
+  // Writes the pending index entries and syncs the index files, not the log file (whose sync
+  // can then happen without the caller's lock, through log_file()).
+  Status FlushIndexes();
   // A segment stops being active: record the final time-index entry (Kafka does the same), so a
   // reopen knows the largest timestamp without a scan.
   void MarkInactive();
@@ -120,6 +123,8 @@ class Segment {
         offset_of_max_timestamp_(base) {}
   std::string PathOf(const char* suffix) const;
   Status OpenFiles();
+  // Reads both index files into memory, checking their structure only.
+  Status ParseIndexFiles();
   Status LoadRollingTimestamp();
   void NoteBatch(const record::RecordBatchView& batch, uint64_t position,
                  int32_t index_interval_bytes);

@@ -49,10 +49,12 @@ TEST(Crc32cTest, ExtendEqualsOneShotAtEverySplit) {
 }
 
 TEST(Crc32cTest, HardwareAndPortablePathsAgreeOnUnalignedInput) {
-  std::vector<uint8_t> data(4099);
+  std::vector<uint8_t> data(80000);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i ^ (i >> 3));
   for (size_t start = 0; start < 9; ++start) {
-    for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 4090u}) {
+    // Lengths around the three-way block sizes (3 x 256 and 3 x 8192 bytes).
+    for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 767u, 768u, 769u, 4090u, 24575u, 24576u, 24577u,
+                       50000u, 79990u}) {
       EXPECT_EQ(Extend(0, data.data() + start, len), ExtendPortable(0, data.data() + start, len));
     }
   }

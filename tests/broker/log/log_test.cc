@@ -215,6 +215,21 @@ TEST_F(LogTest, CleanReopenKeepsEverythingAndScansOnlyTheTail) {
   EXPECT_FALSE(env_.FileExists(dir_ + "/" + kCleanShutdownFile));
 }
 
+TEST_F(LogTest, ALogOnlyReadSinceACleanOpenStaysClean) {
+  {
+    auto log = OpenLog();
+    MustAppend(*log, MakeBatch(10, clock_.NowMs()));
+    ASSERT_TRUE(log->Close().ok());
+  }
+  {
+    auto log = OpenLog();
+    EXPECT_EQ(ReadAll(*log, Offset(0)).size(), 10u);
+  }  // dropped without Close(), but nothing was written
+  auto log = OpenLog();
+  EXPECT_TRUE(log->open_stats().clean_shutdown);
+  EXPECT_EQ(log->open_stats().bytes_scanned, 0u);
+}
+
 TEST_F(LogTest, RetentionBySizeDeletesOldestClosedSegments) {
   LogConfig config;
   config.segment_bytes = 1000;
