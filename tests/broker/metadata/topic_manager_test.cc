@@ -164,3 +164,22 @@ TEST_F(TopicManagerTest, AlteredConfigsReachTheLogsAndDescribeShowsTheirSource) 
 
 }  // namespace
 }  // namespace brook::broker::metadata
+
+#include "broker/metadata/meta_properties.h"
+
+namespace brook::broker::metadata {
+namespace {
+
+TEST_F(TopicManagerTest, ClusterIdIsGeneratedOnceAndKept) {
+  auto first = LoadOrCreateClusterId(log::Env::Posix(), dir_, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(Uuid::FromString(*first).has_value());
+  auto again = LoadOrCreateClusterId(log::Env::Posix(), dir_, 1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *first);
+  EXPECT_EQ(LoadOrCreateClusterId(log::Env::Posix(), dir_, 2).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace brook::broker::metadata
