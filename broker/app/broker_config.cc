@@ -207,6 +207,8 @@ Result<BrokerConfig> BrokerConfig::FromProperties(const Properties& props,
   if (log_props.count("segment.ms") == 0 && roll_hours != -2) {
     log_props["segment.ms"] = std::to_string(roll_hours * 3'600'000);
   }
+  c.topic_defaults_set = log_props;
+  c.given = props;
   auto log_config = log::LogConfig::FromProperties(log_props, log::LogConfig());
   if (!log_config.ok()) {
     return Status::InvalidArgument("broker log defaults: " + log_config.status().message());

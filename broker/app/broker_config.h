@@ -69,6 +69,11 @@ struct BrokerConfig {
   // log.cleanup.policy, log.cleaner.delete.retention.ms, log.cleaner.min.cleanable.ratio,
   // log.cleaner.min.compaction.lag.ms.
   log::LogConfig log_defaults;
+  // Topic-level keys whose default server.properties set (topic key -> value), so
+  // DescribeConfigs can say STATIC_BROKER_CONFIG.
+  std::map<std::string, std::string> topic_defaults_set;
+  // Every property given, as given (DescribeConfigs of the BROKER resource).
+  Properties given;
 
   // Builds the configuration from properties. Malformed values are InvalidArgument naming the
   // key; keys Brook does not know are returned in `unknown` for the caller to warn about, and
