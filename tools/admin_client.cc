@@ -25,9 +25,6 @@ using Queue = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using Options = std::unique_ptr<rd_kafka_AdminOptions_t, OptionsDeleter>;
 using Resource = std::unique_ptr<rd_kafka_ConfigResource_t, ResourceDeleter>;
 
-constexpr int kRequestTimeoutMs = 30000;
-constexpr int kOperationTimeoutMs = 10000;
-
 // Runs one admin request: `send` posts it with the given options to the queue; returns the
 // result event once the broker answered.
 Result<Event> Run(KafkaClient& client,
@@ -36,13 +33,13 @@ Result<Event> Run(KafkaClient& client,
   BROOK_ASSIGN_OR_RETURN(ClusterInfo ignored, client.FetchMetadata());
   (void)ignored;
   Options options(rd_kafka_AdminOptions_new(client.handle(), RD_KAFKA_ADMIN_OP_ANY));
+  const int timeout_ms = client.options().request_timeout_ms;
   char error[256];
-  rd_kafka_AdminOptions_set_request_timeout(options.get(), kRequestTimeoutMs, error, sizeof(error));
-  rd_kafka_AdminOptions_set_operation_timeout(options.get(), kOperationTimeoutMs, error,
-                                              sizeof(error));
+  rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms, error, sizeof(error));
+  rd_kafka_AdminOptions_set_operation_timeout(options.get(), timeout_ms, error, sizeof(error));
   Queue queue(rd_kafka_queue_new(client.handle()));
   send(options.get(), queue.get());
-  Event event(rd_kafka_queue_poll(queue.get(), kRequestTimeoutMs + 5000));
+  Event event(rd_kafka_queue_poll(queue.get(), timeout_ms + 5000));
   if (!event) return Status::TimedOut("no answer from the broker in time");
   if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const rd_kafka_resp_err_t code = rd_kafka_event_error(event.get());
@@ -50,7 +47,9 @@ Result<Event> Run(KafkaClient& client,
       return Status::Unsupported(std::string("the broker does not support this request: ") +
                                  rd_kafka_event_error_string(event.get()));
     }
-    return client.ErrorStatus(code, "request failed");
+    if (code == RD_KAFKA_RESP_ERR__TRANSPORT) return client.ErrorStatus(code, "");
+    return Status(StatusCode::kInternal,
+                  std::string("request failed: ") + rd_kafka_event_error_string(event.get()));
   }
   return event;
 }

@@ -107,6 +107,8 @@ Status Consume(const ConsumeOptions& options) {
       {"enable.partition.eof", "false"},
   };
   if (options.group.empty()) {
+    // librdkafka 2.0's assign() needs a group.id; assigning never joins it and nothing commits.
+    settings.push_back({"group.id", "brook-cli-no-group"});
     settings.push_back({"enable.auto.commit", "false"});
   } else {
     settings.push_back({"group.id", options.group});

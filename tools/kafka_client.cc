@@ -41,8 +41,8 @@ void AddConnectionOptions(CLI::App& command, ConnectionOptions& options) {
                   "librdkafka setting key=value (repeatable), applied last")
       ->check(CheckKeyValue);
   command
-      .add_option("--connect-timeout-ms", options.connect_timeout_ms,
-                  "Give up when no broker answers within this many ms")
+      .add_option("--request-timeout-ms", options.request_timeout_ms,
+                  "Give up when the broker does not connect or answer (metadata, admin requests) within this many ms")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 }
@@ -52,7 +52,7 @@ Result<std::unique_ptr<KafkaClient>> KafkaClient::Create(Kind kind,
                                                          const Settings& settings,
                                                          const ConfHook& hook) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  const std::string timeout = std::to_string(options.connect_timeout_ms);
+  const std::string timeout = std::to_string(options.request_timeout_ms);
   Settings all = {
       {"bootstrap.servers", options.bootstrap_server},
       {"socket.connection.setup.timeout.ms", timeout},
@@ -110,7 +110,7 @@ Result<ClusterInfo> KafkaClient::FetchMetadata() {
   // Ask in short slices so a refused connection (all brokers down) ends the wait early.
   auto* state = static_cast<CallbackState*>(rd_kafka_opaque(handle_));
   const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.connect_timeout_ms);
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
   const rd_kafka_metadata_t* metadata = nullptr;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -24,11 +24,12 @@ struct ConnectionOptions {
   std::string bootstrap_server = "127.0.0.1:9092";
   // --property key=value, raw librdkafka settings applied last. Default: none.
   std::vector<std::string> properties;
-  // --connect-timeout-ms: how long to wait for the first broker answer. Default: 10000.
-  int connect_timeout_ms = 10000;
+  // --request-timeout-ms: how long to wait for a broker to connect or answer a metadata or admin
+  // request. Default: 10000.
+  int request_timeout_ms = 10000;
 };
 
-// Adds --bootstrap-server, --property (-X) and --connect-timeout-ms to `command`.
+// Adds --bootstrap-server, --property (-X) and --request-timeout-ms to `command`.
 void AddConnectionOptions(CLI::App& command, ConnectionOptions& options);
 
 // One partition as the cluster metadata describes it.
