@@ -13,7 +13,9 @@ struct QueueDeleter {
   void operator()(rd_kafka_queue_t* queue) const { rd_kafka_queue_destroy(queue); }
 };
 struct OptionsDeleter {
-  void operator()(rd_kafka_AdminOptions_t* options) const { rd_kafka_AdminOptions_destroy(options); }
+  void operator()(rd_kafka_AdminOptions_t* options) const {
+    rd_kafka_AdminOptions_destroy(options);
+  }
 };
 struct ResourceDeleter {
   void operator()(rd_kafka_ConfigResource_t* resource) const {
@@ -43,7 +45,8 @@ Result<Event> Run(KafkaClient& client,
   if (!event) return Status::TimedOut("no answer from the broker in time");
   if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const rd_kafka_resp_err_t code = rd_kafka_event_error(event.get());
-    if (code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
+    if (code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
+        code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
       return Status::Unsupported(std::string("the broker does not support this request: ") +
                                  rd_kafka_event_error_string(event.get()));
     }
@@ -63,8 +66,8 @@ Status TopicError(const std::string& topic, rd_kafka_resp_err_t code, const char
     case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
       return Status::AlreadyExists("topic '" + topic + "' already exists");
     default:
-      return Status(StatusCode::kInternal, "topic '" + topic + "': " +
-                                               (message ? message : rd_kafka_err2str(code)));
+      return Status(StatusCode::kInternal,
+                    "topic '" + topic + "': " + (message ? message : rd_kafka_err2str(code)));
   }
 }
 
@@ -137,10 +140,10 @@ Status AdminClient::CreatePartitions(const std::string& topic, int total_partiti
 Result<std::vector<ConfigEntry>> AdminClient::DescribeTopicConfigs(const std::string& topic) {
   Resource resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
-  BROOK_ASSIGN_OR_RETURN(
-      Event event, Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-        rd_kafka_DescribeConfigs(client_->handle(), resources, 1, options, q);
-      }));
+  BROOK_ASSIGN_OR_RETURN(Event event,
+                         Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+                           rd_kafka_DescribeConfigs(client_->handle(), resources, 1, options, q);
+                         }));
   size_t count = 0;
   const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(
       rd_kafka_event_DescribeConfigs_result(event.get()), &count);
@@ -153,11 +156,11 @@ Result<std::vector<ConfigEntry>> AdminClient::DescribeTopicConfigs(const std::st
         rd_kafka_ConfigResource_configs(described[i], &config_count);
     for (size_t c = 0; c < config_count; ++c) {
       const char* value = rd_kafka_ConfigEntry_value(configs[c]);
-      entries.push_back({rd_kafka_ConfigEntry_name(configs[c]), value ? value : "",
-                         rd_kafka_ConfigEntry_is_default(configs[c]) != 0,
-                         rd_kafka_ConfigEntry_is_sensitive(configs[c]) != 0,
-                         rd_kafka_ConfigEntry_source(configs[c]) ==
-                             RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG});
+      entries.push_back(
+          {rd_kafka_ConfigEntry_name(configs[c]), value ? value : "",
+           rd_kafka_ConfigEntry_is_default(configs[c]) != 0,
+           rd_kafka_ConfigEntry_is_sensitive(configs[c]) != 0,
+           rd_kafka_ConfigEntry_source(configs[c]) == RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG});
     }
   }
   return entries;
@@ -170,10 +173,10 @@ Status AdminClient::ReplaceTopicConfigs(const std::string& topic,
     rd_kafka_ConfigResource_set_config(resource.get(), name.c_str(), value.c_str());
   }
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
-  BROOK_ASSIGN_OR_RETURN(
-      Event event, Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-        rd_kafka_AlterConfigs(client_->handle(), resources, 1, options, q);
-      }));
+  BROOK_ASSIGN_OR_RETURN(Event event,
+                         Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+                           rd_kafka_AlterConfigs(client_->handle(), resources, 1, options, q);
+                         }));
   size_t count = 0;
   const rd_kafka_ConfigResource_t** altered = rd_kafka_AlterConfigs_result_resources(
       rd_kafka_event_AlterConfigs_result(event.get()), &count);

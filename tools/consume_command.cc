@@ -22,9 +22,9 @@ struct ConsumeOptions {
   ConnectionOptions connection;
   std::string topic;
   bool from_beginning = false;
-  int64_t offset = -1;  // -1: not given
-  int partition = -1;   // -1: every partition
-  std::string group;    // empty: partitions are assigned directly, nothing is committed
+  int64_t offset = -1;       // -1: not given
+  int partition = -1;        // -1: every partition
+  std::string group;         // empty: partitions are assigned directly, nothing is committed
   int64_t max_messages = 0;  // 0: no limit
   std::string isolation_level = "read_uncommitted";
   int64_t timeout_ms = 0;  // 0: wait forever
@@ -46,7 +46,7 @@ Status Start(KafkaClient& client, const ConsumeOptions& options, const TopicInfo
     const rd_kafka_resp_err_t error = rd_kafka_subscribe(client.handle(), list.get());
     return error ? client.ErrorStatus(error, "cannot subscribe") : Status::Ok();
   }
-  const int64_t start = options.offset >= 0    ? options.offset
+  const int64_t start = options.offset >= 0      ? options.offset
                         : options.from_beginning ? RD_KAFKA_OFFSET_BEGINNING
                                                  : RD_KAFKA_OFFSET_END;
   for (const PartitionInfo& partition : topic.partitions) {
@@ -114,8 +114,8 @@ Status Consume(const ConsumeOptions& options) {
     settings.push_back({"group.id", options.group});
     settings.push_back({"auto.offset.reset", options.from_beginning ? "earliest" : "latest"});
   }
-  BROOK_ASSIGN_OR_RETURN(auto client, KafkaClient::Create(KafkaClient::Kind::kConsumer,
-                                                          options.connection, settings));
+  BROOK_ASSIGN_OR_RETURN(
+      auto client, KafkaClient::Create(KafkaClient::Kind::kConsumer, options.connection, settings));
   BROOK_ASSIGN_OR_RETURN(TopicInfo topic, client->FetchTopic(options.topic));
   if (options.partition >= static_cast<int>(topic.partitions.size())) {
     return Status::OutOfRange("topic '" + options.topic + "' has no partition " +

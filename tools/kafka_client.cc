@@ -33,8 +33,9 @@ std::vector<int32_t> Copy(const int32_t* ids, int count) { return {ids, ids + co
 }  // namespace
 
 void AddConnectionOptions(CLI::App& command, ConnectionOptions& options) {
-  command.add_option("--bootstrap-server", options.bootstrap_server,
-                     "Broker to connect to, HOST:PORT (comma-separated for several)")
+  command
+      .add_option("--bootstrap-server", options.bootstrap_server,
+                  "Broker to connect to, HOST:PORT (comma-separated for several)")
       ->capture_default_str();
   command
       .add_option("-X,--property", options.properties,
@@ -42,7 +43,8 @@ void AddConnectionOptions(CLI::App& command, ConnectionOptions& options) {
       ->check(CheckKeyValue);
   command
       .add_option("--request-timeout-ms", options.request_timeout_ms,
-                  "Give up when the broker does not connect or answer (metadata, admin requests) within this many ms")
+                  "Give up when the broker does not connect or answer (metadata, admin requests) "
+                  "within this many ms")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 }

@@ -80,8 +80,7 @@ Status Send(KafkaClient& client, const ProduceOptions& options, const std::strin
     const rd_kafka_resp_err_t error = rd_kafka_producev(
         client.handle(), RD_KAFKA_V_TOPIC(options.topic.c_str()),
         RD_KAFKA_V_PARTITION(options.partition < 0 ? RD_KAFKA_PARTITION_UA : options.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(const_cast<char*>(key), key_size),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
         RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(&deliveries), RD_KAFKA_V_END);
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();
@@ -129,10 +128,9 @@ Status Produce(const ProduceOptions& options) {
   }
   BROOK_RETURN_IF_ERROR(status);
   if (deliveries.failed > 0) {
-    return Status(StatusCode::kIOError, std::to_string(deliveries.failed) + " of " +
-                                            std::to_string(line_number) +
-                                            " records were not delivered: " +
-                                            deliveries.first_error);
+    return Status(StatusCode::kIOError,
+                  std::to_string(deliveries.failed) + " of " + std::to_string(line_number) +
+                      " records were not delivered: " + deliveries.first_error);
   }
   return Status::Ok();
 }
@@ -156,8 +154,7 @@ void AddProduceCommand(CLI::App& app, Action& action) {
       ->check(CLI::Validator(
           [](std::string& text) { return text.empty() ? "must not be empty" : std::string(); },
           "SEP"));
-  produce
-      ->add_option("--headers", options->headers, "Headers k=v,k2=v2 attached to every record")
+  produce->add_option("--headers", options->headers, "Headers k=v,k2=v2 attached to every record")
       ->check(CheckHeaders);
   produce
       ->add_option("--partition", options->partition,

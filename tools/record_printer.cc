@@ -21,8 +21,8 @@ void AppendHeaders(std::string& line, const rd_kafka_message_t& message) {
   const char* name = nullptr;
   const void* value = nullptr;
   size_t size = 0;
-  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                     RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
        ++i) {
     if (i > 0) line += ',';
     line += name;

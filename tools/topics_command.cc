@@ -49,8 +49,8 @@ Status Create(const TopicsOptions& options) {
 }
 
 Status List(const TopicsOptions& options) {
-  BROOK_ASSIGN_OR_RETURN(auto client, KafkaClient::Create(KafkaClient::Kind::kProducer,
-                                                          options.connection, {}));
+  BROOK_ASSIGN_OR_RETURN(auto client,
+                         KafkaClient::Create(KafkaClient::Kind::kProducer, options.connection, {}));
   BROOK_ASSIGN_OR_RETURN(ClusterInfo cluster, client->FetchMetadata());
   for (const TopicInfo& topic : cluster.topics) std::printf("%s\n", topic.name.c_str());
   return Status::Ok();
@@ -110,8 +110,7 @@ Status Alter(const TopicsOptions& options) {
   BROOK_ASSIGN_OR_RETURN(TopicInfo topic, admin->client().FetchTopic(options.topic));
   const int current = static_cast<int>(topic.partitions.size());
   if (options.alter_partitions != 0 && options.alter_partitions < current) {
-    return Status::InvalidArgument("topic '" + options.topic + "' has " +
-                                   std::to_string(current) +
+    return Status::InvalidArgument("topic '" + options.topic + "' has " + std::to_string(current) +
                                    " partitions; the count can only grow");
   }
   if (options.alter_partitions > current) {
@@ -151,7 +150,8 @@ CLI::App* AddLeaf(CLI::App& topics, Action& action, const std::shared_ptr<Topics
 
 void AddTopicsCommand(CLI::App& app, Action& action) {
   auto options = std::make_shared<TopicsOptions>();
-  CLI::App* topics = app.add_subcommand("topics", "Create, list, describe, alter and delete topics");
+  CLI::App* topics =
+      app.add_subcommand("topics", "Create, list, describe, alter and delete topics");
   topics->require_subcommand(1);
 
   CLI::App* create = AddLeaf(*topics, action, options, "create", "Create a topic", Create);
@@ -167,9 +167,9 @@ void AddTopicsCommand(CLI::App& app, Action& action) {
 
   AddLeaf(*topics, action, options, "list", "List topic names, one per line", List);
 
-  CLI::App* describe = AddLeaf(*topics, action, options, "describe",
-                               "Partitions, leader, replicas, isr and configs of one or all topics",
-                               Describe);
+  CLI::App* describe =
+      AddLeaf(*topics, action, options, "describe",
+              "Partitions, leader, replicas, isr and configs of one or all topics", Describe);
   describe->add_option("topic", options->topic, "Topic name (default: every topic)");
 
   CLI::App* remove = AddLeaf(*topics, action, options, "delete", "Delete a topic", Delete);

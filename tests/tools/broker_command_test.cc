@@ -39,7 +39,8 @@ TEST_F(BrokerCommandTest, PassesEveryArgumentToBrookBroker) {
   const fs::path broker = directory_ / "brook-broker";
   std::ofstream(broker) << "#!/bin/sh\nprintf '%s|' \"$@\"\nexit 7\n";
   fs::permissions(broker, fs::perms::owner_all);
-  ProcessResult result = Run({"broker", "server.properties", "--override", "log.dirs=/x", "--help"});
+  ProcessResult result =
+      Run({"broker", "server.properties", "--override", "log.dirs=/x", "--help"});
   EXPECT_EQ(result.exit_code, 7);
   EXPECT_EQ(result.out, "server.properties|--override|log.dirs=/x|--help|");
 }

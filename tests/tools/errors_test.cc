@@ -59,9 +59,11 @@ class ClosedPort {
 TEST_F(BrookCliTest, UnreachableBrokerIsReportedByEveryCommand) {
   ClosedPort port;
   const std::string expected = "brook: cannot reach broker at " + port.Address();
-  const std::vector<std::vector<std::string>> commands = {
-      {"topics", "list"}, {"topics", "describe"}, {"topics", "create", "t"},
-      {"produce", "t"},   {"consume", "t"}};
+  const std::vector<std::vector<std::string>> commands = {{"topics", "list"},
+                                                          {"topics", "describe"},
+                                                          {"topics", "create", "t"},
+                                                          {"produce", "t"},
+                                                          {"consume", "t"}};
   for (std::vector<std::string> args : commands) {
     args.push_back("--bootstrap-server");
     args.push_back(port.Address());

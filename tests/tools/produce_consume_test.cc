@@ -15,9 +15,8 @@ using ::testing::HasSubstr;
 
 TEST_F(BrookCliTest, ProducedKeysAndHeadersComeBackInFieldOrder) {
   const std::string topic = CreateTopic(1);
-  ProcessResult produced = Brook({"produce", topic, "--key-separator", ":", "--headers",
-                                  "h1=a,h2=b"},
-                                 "k1:v1\nk2:v:2\n");
+  ProcessResult produced = Brook(
+      {"produce", topic, "--key-separator", ":", "--headers", "h1=a,h2=b"}, "k1:v1\nk2:v:2\n");
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
 
   ProcessResult consumed =
@@ -31,8 +30,7 @@ TEST_F(BrookCliTest, WithoutSeparatorKeysAreNullAndOnlyValuesPrintByDefault) {
   const std::string topic = CreateTopic(1);
   ASSERT_EQ(Brook({"produce", topic}, "one\ntwo\n").exit_code, 0);
 
-  EXPECT_EQ(Brook({"consume", topic, "--from-beginning", "--max-messages", "2"}).out,
-            "one\ntwo\n");
+  EXPECT_EQ(Brook({"consume", topic, "--from-beginning", "--max-messages", "2"}).out, "one\ntwo\n");
   EXPECT_EQ(Brook({"consume", topic, "--from-beginning", "--max-messages", "1", "--print-key",
                    "--print-headers"})
                 .out,
@@ -60,8 +58,8 @@ TEST_F(BrookCliTest, PartitionFlagWritesAndReadsOnlyThatPartition) {
   const std::string topic = CreateTopic(3);
   ASSERT_EQ(Brook({"produce", topic, "--partition", "2"}, "a\nb\nc\n").exit_code, 0);
 
-  EXPECT_EQ(Brook({"consume", topic, "--partition", "2", "--from-beginning", "--max-messages",
-                   "3", "--print-partition"})
+  EXPECT_EQ(Brook({"consume", topic, "--partition", "2", "--from-beginning", "--max-messages", "3",
+                   "--print-partition"})
                 .out,
             "2\ta\n2\tb\n2\tc\n");
   ProcessResult empty =
@@ -101,16 +99,14 @@ TEST_F(BrookCliTest, EveryCompressionCodecRoundTrips) {
 TEST_F(BrookCliTest, GroupMemberResumesFromCommittedOffsets) {
   const std::string topic = CreateTopic(1);
   ASSERT_EQ(Brook({"produce", topic}, "a\nb\n").exit_code, 0);
-  ProcessResult first =
-      Brook({"consume", topic, "--group", "g1", "--from-beginning", "--max-messages", "2", "-X",
-             "session.timeout.ms=6000"});
+  ProcessResult first = Brook({"consume", topic, "--group", "g1", "--from-beginning",
+                               "--max-messages", "2", "-X", "session.timeout.ms=6000"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(first.out, "a\nb\n");
 
   ASSERT_EQ(Brook({"produce", topic}, "c\n").exit_code, 0);
-  ProcessResult second =
-      Brook({"consume", topic, "--group", "g1", "--from-beginning", "--max-messages", "1", "-X",
-             "session.timeout.ms=6000"});
+  ProcessResult second = Brook({"consume", topic, "--group", "g1", "--from-beginning",
+                                "--max-messages", "1", "-X", "session.timeout.ms=6000"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(second.out, "c\n");
 }
@@ -118,8 +114,8 @@ TEST_F(BrookCliTest, GroupMemberResumesFromCommittedOffsets) {
 TEST_F(BrookCliTest, ReadCommittedConsumerReadsPlainRecords) {
   const std::string topic = CreateTopic(1);
   ASSERT_EQ(Brook({"produce", topic}, "x\n").exit_code, 0);
-  EXPECT_EQ(Brook({"consume", topic, "--from-beginning", "--max-messages", "1",
-                   "--isolation-level", "read_committed"})
+  EXPECT_EQ(Brook({"consume", topic, "--from-beginning", "--max-messages", "1", "--isolation-level",
+                   "read_committed"})
                 .out,
             "x\n");
 }

@@ -33,8 +33,8 @@ TEST_F(BrookCliTest, DescribeShowsPartitionsLeaderReplicasAndIsr) {
   EXPECT_THAT(described.err, HasSubstr("brook: configs of '" + topic + "' unavailable"));
   EXPECT_THAT(described.out,
               HasSubstr("Topic: " + topic + "\tPartitionCount: 2\tReplicationFactor: 1"));
-  EXPECT_THAT(described.out, HasSubstr("\tTopic: " + topic +
-                                       "\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\n"));
+  EXPECT_THAT(described.out,
+              HasSubstr("\tTopic: " + topic + "\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\n"));
   EXPECT_THAT(described.out, HasSubstr("\tPartition: 1\t"));
 }
 
@@ -66,8 +66,9 @@ class BrookCliRealBrokerTest : public ::testing::Test {
 };
 
 TEST_F(BrookCliRealBrokerTest, TopicLifecycleCreateDescribeAlterDelete) {
-  const std::string topic = "brook-cli-test-" +
-                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string topic =
+      "brook-cli-test-" +
+      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   ProcessResult created = Brook({"topics", "create", topic, "--partitions", "2",
                                  "--replication-factor", "1", "--config", "retention.ms=60000"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
