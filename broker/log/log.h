@@ -23,6 +23,9 @@ class LogCleaner;
 struct AppendOptions {
   // Written into the batch's PartitionLeaderEpoch. Single node: always 0.
   int32_t leader_epoch = 0;
+  // The caller already checked the batch's CRC (the Produce handler's validation): skip the
+  // second pass over the bytes. Default: false.
+  bool crc_verified = false;
 };
 
 struct AppendResult {
