@@ -1,0 +1,109 @@
+#include "broker/app/broker.h"
+
+#include <fmt/format.h>
+
+#include "broker/handlers/dispatcher.h"
+#include "broker/metadata/meta_properties.h"
+#include "common/logging.h"
+
+namespace brook::broker::app {
+namespace {
+
+std::shared_ptr<spdlog::logger> Logger() {
+  static auto logger = GetLogger("broker");
+  return logger;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
+  std::unique_ptr<Broker> broker(new Broker());
+  broker->config_ = config;
+  handlers::BrokerContext& ctx = broker->context_;
+  BROOK_ASSIGN_OR_RETURN(ctx.cluster_id, metadata::LoadOrCreateClusterId(
+                                             log::Env::Posix(), config.log_dir, config.node_id));
+  metadata::TopicManagerOptions topic_options;
+  topic_options.log_dir = config.log_dir;
+  topic_options.log_defaults = config.log_defaults;
+  topic_options.broker_set = config.topic_defaults_set;
+  topic_options.start_cleaner = config.cleaner_enable;
+  topic_options.cleaner_backoff_ms = config.cleaner_backoff_ms;
+  BROOK_ASSIGN_OR_RETURN(broker->topics_, metadata::TopicManager::Open(topic_options));
+
+  ctx.node_id = config.node_id;
+  ctx.auto_create_topics = config.auto_create_topics;
+  ctx.num_partitions = config.num_partitions;
+  ctx.delete_topic_enable = config.delete_topic_enable;
+  ctx.broker_configs = config.given;
+  ctx.topics = broker->topics_.get();
+
+  server::ServerOptions server_options;
+  server_options.host = config.listeners.front().host;
+  server_options.port = config.listeners.front().port;
+  server_options.max_request_bytes = config.socket_request_max_bytes;
+  server_options.connections_max_idle_ms = config.connections_max_idle_ms;
+  broker->dispatcher_ = handlers::MakeDispatcher(&ctx);
+  broker->server_ = std::make_unique<server::Server>(server_options, broker->dispatcher_.get());
+  ctx.server = broker->server_.get();
+  BROOK_RETURN_IF_ERROR(broker->server_->Start());
+
+  const Listener& advertised = config.advertised_listeners.front();
+  ctx.advertised_host = advertised.host;
+  if (ctx.advertised_host == "0.0.0.0" || ctx.advertised_host == "::") {
+    Logger()->warn("advertised listener host {} is not reachable by clients; advertising 127.0.0.1",
+                   ctx.advertised_host);
+    ctx.advertised_host = "127.0.0.1";
+  }
+  ctx.advertised_port = advertised.port == 0 || advertised.port == config.listeners.front().port
+                            ? broker->server_->port()
+                            : advertised.port;
+  broker->SchedulePeriodic();
+  Logger()->info("node {} of cluster {} serving {} topics at {}", config.node_id, ctx.cluster_id,
+                 broker->topics_->Topics().size(), broker->bootstrap());
+  return broker;
+}
+
+void Broker::SchedulePeriodic() {
+  // Self-rescheduling tasks on the server's timing wheel (they run on the loop).
+  struct Periodic {
+    static void Every(server::Server* server, int64_t interval_ms, std::function<void()> work) {
+      server->wheel().Schedule(server->NowMs() + interval_ms, [server, interval_ms, work] {
+        work();
+        Every(server, interval_ms, work);
+      });
+    }
+  };
+  server::Server* server = server_.get();
+  metadata::TopicManager* topics = topics_.get();
+  int64_t retention = std::max<int64_t>(config_.retention_check_interval_ms, 10);
+  int64_t flush = std::max<int64_t>(config_.flush_scheduler_interval_ms, 10);
+  server_->Post([server, topics, retention, flush] {
+    Periodic::Every(server, retention, [topics] {
+      int deleted = topics->RunRetention();
+      if (deleted > 0) Logger()->info("retention deleted {} segments", deleted);
+    });
+    Periodic::Every(server, flush, [topics] { topics->RunFlush(); });
+  });
+}
+
+void Broker::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  Logger()->info("shutting down");
+  if (server_) server_->Stop();
+  if (topics_) {
+    Status s = topics_->Close();
+    if (!s.ok()) Logger()->error("closing the logs failed: {}", s.ToString());
+  }
+  Logger()->info("shut down cleanly");
+}
+
+Broker::~Broker() { Stop(); }
+
+std::string Broker::bootstrap() const {
+  return fmt::format("{}:{}", context_.advertised_host, context_.advertised_port);
+}
+
+int Broker::port() const { return server_->port(); }
+
+}  // namespace brook::broker::app

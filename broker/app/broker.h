@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "broker/app/broker_config.h"
+#include "broker/handlers/broker_context.h"
+#include "broker/metadata/topic_manager.h"
+#include "broker/server/server.h"
+#include "common/result.h"
+
+namespace brook::broker::app {
+
+// A whole broker: the topics and their logs, the network server with the handler table, and
+// the periodic work (retention every log.retention.check.interval.ms, flush checks every
+// log.flush.scheduler.interval.ms) on the server's loop.
+// Thread safety: Start/Stop from one thread; accessors from any.
+class Broker {
+ public:
+  // Loads meta.properties (creating the cluster id) and the topics under log.dirs, binds the
+  // first listener and starts serving. IOError when the port is taken, FailedPrecondition when
+  // meta.properties belongs to another node id.
+  static Result<std::unique_ptr<Broker>> Start(BrokerConfig config);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Graceful: stop accepting, answer in-flight requests, close every log cleanly (flush and the
+  // clean-shutdown markers). Idempotent.
+  void Stop();
+
+  // "host:port" of the (advertised) listener, for clients.
+  std::string bootstrap() const;
+  int port() const;
+  const std::string& cluster_id() const { return context_.cluster_id; }
+  const BrokerConfig& config() const { return config_; }
+  metadata::TopicManager& topics() { return *topics_; }
+
+ private:
+  Broker() = default;
+  void SchedulePeriodic();
+
+  BrokerConfig config_;
+  handlers::BrokerContext context_;
+  std::unique_ptr<metadata::TopicManager> topics_;
+  std::unique_ptr<server::RequestDispatcher> dispatcher_;
+  std::unique_ptr<server::Server> server_;
+  bool stopped_ = false;
+};
+
+}  // namespace brook::broker::app

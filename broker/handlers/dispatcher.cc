@@ -1,0 +1,182 @@
+#include "broker/handlers/dispatcher.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "broker/handlers/handler.h"
+#include "broker/protocol/frame.h"
+#include "common/logging.h"
+
+namespace brook::broker::handlers {
+namespace {
+
+std::shared_ptr<spdlog::logger> Logger() {
+  static auto logger = GetLogger("broker.request");
+  return logger;
+}
+
+using Entry = std::function<void(RequestContext&, ByteView frame, const protocol::RequestFrame&,
+                                 server::RequestDispatcher::Respond)>;
+
+// Closes the connection without an answer: what Kafka does with a request it cannot parse.
+server::Response CloseConnection() {
+  server::Response response;
+  response.close_after = true;
+  return response;
+}
+
+// Decodes the body as Request, runs `handler`, encodes its answer with the right header.
+template <typename Request, typename Handler>
+Entry Typed(Handler handler) {
+  return [handler](RequestContext& ctx, ByteView frame, const protocol::RequestFrame& parsed,
+                   server::RequestDispatcher::Respond respond) {
+    auto request = protocol::DecodeRequestBody<Request>(frame, parsed);
+    if (!request.ok()) {
+      Logger()->warn("[connection {} {}] closing: {}", ctx.connection.id, ctx.connection.peer,
+                     request.status().ToString());
+      return respond(CloseConnection());
+    }
+    int16_t version = parsed.api_version();
+    int32_t correlation_id = parsed.header.correlation_id;
+    using Response = typename Request::Response;
+    auto close = ctx.close_connection;
+    handler(ctx, *request,
+            [respond, version, correlation_id, close](std::optional<Response> response) {
+              if (!response)
+                return respond(*close ? std::optional(CloseConnection()) : std::nullopt);
+              server::Response out;
+              protocol::EncodeResponseFrame(correlation_id, *response, version, &out.head);
+              respond(std::move(out));
+            });
+  };
+}
+
+struct Table {
+  std::array<Entry, 128> entries;
+  std::vector<ServedApi> served;
+
+  template <typename Request, typename Handler>
+  void Add(Handler handler, int16_t max_version = Request::kMaxVersion) {
+    auto key = static_cast<size_t>(Request::kApiKey);
+    entries[key] = Typed<Request>(handler);
+    served.push_back({Request::kApiKey, Request::kMinVersion, max_version});
+  }
+};
+
+// The one table that drives both dispatch and the ApiVersions answer.
+const Table& TheTable() {
+  static const Table table = [] {
+    Table t;
+    t.Add<protocol::ProduceRequest>(&HandleProduce);
+    t.Add<protocol::FetchRequest>(&HandleFetch);
+    t.Add<protocol::ListOffsetsRequest>(&HandleListOffsets);
+    t.Add<protocol::MetadataRequest>(&HandleMetadata);
+    t.Add<protocol::FindCoordinatorRequest>(&HandleFindCoordinator);
+    t.Add<protocol::ApiVersionsRequest>(&HandleApiVersions);
+    t.Add<protocol::CreateTopicsRequest>(&HandleCreateTopics);
+    t.Add<protocol::DeleteTopicsRequest>(&HandleDeleteTopics);
+    t.Add<protocol::DeleteRecordsRequest>(&HandleDeleteRecords);
+    t.Add<protocol::OffsetForLeaderEpochRequest>(&HandleOffsetForLeaderEpoch);
+    t.Add<protocol::DescribeConfigsRequest>(&HandleDescribeConfigs);
+    t.Add<protocol::AlterConfigsRequest>(&HandleAlterConfigs);
+    t.Add<protocol::CreatePartitionsRequest>(&HandleCreatePartitions);
+    t.Add<protocol::IncrementalAlterConfigsRequest>(&HandleIncrementalAlterConfigs);
+    t.Add<protocol::DescribeClusterRequest>(&HandleDescribeCluster);
+    std::sort(t.served.begin(), t.served.end(),
+              [](const ServedApi& a, const ServedApi& b) { return a.key < b.key; });
+    return t;
+  }();
+  return table;
+}
+
+class Dispatcher final : public server::RequestDispatcher {
+ public:
+  explicit Dispatcher(BrokerContext* context) : context_(context) {}
+
+  void Dispatch(const server::ConnectionInfo& connection, Bytes frame, Respond respond) override {
+    auto parsed = protocol::ParseRequestFrame(frame);
+    if (!parsed.ok()) {
+      Logger()->warn("[connection {} {}] closing: {}", connection.id, connection.peer,
+                     parsed.status().ToString());
+      return respond(CloseConnection());
+    }
+    const Table& table = TheTable();
+    auto key = static_cast<size_t>(parsed->api_key());
+    const Entry& entry = key < table.entries.size() ? table.entries[key] : Entry();
+    int16_t version = parsed->api_version();
+    bool served = false;
+    for (const auto& api : table.served) {
+      if (api.key == parsed->api_key())
+        served = version >= api.min_version && version <= api.max_version;
+    }
+    if (!entry || !served) {
+      if (parsed->api_key() == protocol::ApiKey::kApiVersions) {
+        return respond(UnsupportedApiVersions(parsed->header.correlation_id));
+      }
+      Logger()->warn("[connection {} {}] closing: {} v{} is not served", connection.id,
+                     connection.peer, parsed->api->name, version);
+      return respond(CloseConnection());
+    }
+    Logger()->trace("[connection {} {}] {} v{} correlation {} client {}", connection.id,
+                    connection.peer, parsed->api->name, version, parsed->header.correlation_id,
+                    parsed->header.client_id.value_or(""));
+    RequestContext ctx{*context_, connection, version, parsed->header.correlation_id,
+                       parsed->header.client_id.value_or("")};
+    entry(ctx, frame, *parsed, std::move(respond));
+  }
+
+ private:
+  // KIP-511: an ApiVersions version the broker does not know gets a v0 answer with
+  // UNSUPPORTED_VERSION and the versions it does serve, so the client can retry lower.
+  static server::Response UnsupportedApiVersions(int32_t correlation_id) {
+    protocol::ApiVersionsResponse body;
+    body.error_code = Code(ErrorCode::kUnsupportedVersion);
+    for (const auto& api : ServedApis()) {
+      auto& entry = body.api_keys.emplace_back();
+      entry.api_key = static_cast<int16_t>(api.key);
+      entry.min_version = api.min_version;
+      entry.max_version = api.max_version;
+    }
+    server::Response out;
+    protocol::EncodeResponseFrame(correlation_id, body, 0, &out.head);
+    return out;
+  }
+
+  BrokerContext* context_;
+};
+
+}  // namespace
+
+const std::vector<ServedApi>& ServedApis() { return TheTable().served; }
+
+ErrorCode ErrorFromStatus(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return ErrorCode::kNone;
+    case StatusCode::kNotFound:
+      return ErrorCode::kUnknownTopicOrPartition;
+    case StatusCode::kOutOfRange:
+      return ErrorCode::kOffsetOutOfRange;
+    case StatusCode::kCorruption:
+      return ErrorCode::kCorruptMessage;
+    case StatusCode::kTooLarge:
+      return ErrorCode::kMessageTooLarge;
+    case StatusCode::kInvalidArgument:
+      return ErrorCode::kInvalidRequest;
+    case StatusCode::kAlreadyExists:
+      return ErrorCode::kTopicAlreadyExists;
+    case StatusCode::kUnavailable:
+      return ErrorCode::kLeaderNotAvailable;
+    case StatusCode::kTimedOut:
+      return ErrorCode::kRequestTimedOut;
+    default:
+      return ErrorCode::kUnknownServerError;
+  }
+}
+
+std::unique_ptr<server::RequestDispatcher> MakeDispatcher(BrokerContext* context) {
+  return std::make_unique<Dispatcher>(context);
+}
+
+}  // namespace brook::broker::handlers

@@ -1,0 +1,175 @@
+// Fetch (key 1): whole record batches from each partition, up to the partition and request
+// byte limits (at least one batch for the first partition with data, as Kafka does). When fewer
+// than min_bytes are there, the request waits in the fetch purgatory until a Produce brings
+// enough or max_wait_ms passes. Fetch sessions are not kept: a request naming one gets
+// FETCH_SESSION_ID_NOT_FOUND, and every answer has session id 0 (clients then fetch sessionless).
+#include <fmt/format.h>
+
+#include "broker/handlers/handler.h"
+#include "broker/server/delayed_operation.h"
+
+namespace brook::broker::handlers {
+namespace {
+
+using Request = protocol::FetchRequest;
+using Response = protocol::FetchResponse;
+
+// One requested partition, resolved once; the log is looked up again each time it is read (the
+// topic may be deleted while the request waits).
+struct Wanted {
+  size_t topic_index;  // index in the response's topic list
+  std::string topic;
+  Uuid topic_id;
+  int32_t partition = 0;
+  int64_t fetch_offset = 0;
+  int32_t max_bytes = 0;
+  ErrorCode error = ErrorCode::kNone;  // decided up front (unknown topic, bad epoch)
+};
+
+class FetchOperation : public server::DelayedOperation {
+ public:
+  FetchOperation(BrokerContext* broker, const Request& request, int16_t version,
+                 Reply<Response> reply)
+      : broker_(broker),
+        version_(version),
+        min_bytes_(request.min_bytes),
+        max_bytes_(request.max_bytes),
+        read_committed_(request.isolation_level == 1),
+        reply_(std::move(reply)) {
+    for (const auto& topic : request.topics) {
+      std::optional<metadata::TopicInfo> info;
+      if (version >= 13) {
+        info = broker->topics->FindById(topic.topic_id);
+      } else {
+        info = broker->topics->Find(topic.topic);
+      }
+      auto& out = skeleton_.responses.emplace_back();
+      out.topic = topic.topic;
+      out.topic_id = topic.topic_id;
+      for (const auto& p : topic.partitions) {
+        Wanted w;
+        w.topic_index = skeleton_.responses.size() - 1;
+        w.topic = info ? info->name : topic.topic;
+        w.topic_id = topic.topic_id;
+        w.partition = p.partition;
+        w.fetch_offset = p.fetch_offset;
+        w.max_bytes = p.partition_max_bytes;
+        if (!info) {
+          w.error =
+              version >= 13 ? ErrorCode::kUnknownTopicId : ErrorCode::kUnknownTopicOrPartition;
+        } else if (p.partition < 0 || p.partition >= info->partitions) {
+          w.error = ErrorCode::kUnknownTopicOrPartition;
+        } else if (p.current_leader_epoch > 0) {
+          w.error = ErrorCode::kUnknownLeaderEpoch;  // the only epoch here is 0
+        }
+        wanted_.push_back(std::move(w));
+      }
+    }
+  }
+
+  // Something to answer right now: an error, or data and no reason to wait for more.
+  bool TryComplete() override {
+    int64_t available = 0;
+    for (const auto& w : wanted_) {
+      if (w.error != ErrorCode::kNone) return ForceComplete();
+      log::Log* log = broker_->topics->GetLog(w.topic, w.partition);
+      if (log == nullptr) return ForceComplete();
+      Offset end = log->log_end_offset();
+      if (w.fetch_offset > end.value() || w.fetch_offset < log->log_start_offset().value()) {
+        return ForceComplete();  // OFFSET_OUT_OF_RANGE
+      }
+      if (w.fetch_offset == end.value()) continue;
+      if (min_bytes_ <= 1) return ForceComplete();
+      auto read =
+          log->Read(Offset(w.fetch_offset), static_cast<uint64_t>(std::max(w.max_bytes, 0)));
+      if (read.ok()) available += static_cast<int64_t>(read->size);
+      if (available >= min_bytes_) return ForceComplete();
+    }
+    return false;
+  }
+
+  void OnComplete() override { reply_(Build()); }
+
+ private:
+  Response Build() {
+    Response response = skeleton_;
+    int64_t used = 0;
+    Bytes buffer;
+    for (const auto& w : wanted_) {
+      auto& out = response.responses[w.topic_index].partitions.emplace_back();
+      out.partition_index = w.partition;
+      out.records = Bytes();
+      log::Log* log =
+          w.error == ErrorCode::kNone ? broker_->topics->GetLog(w.topic, w.partition) : nullptr;
+      if (log == nullptr) {
+        out.error_code =
+            Code(w.error != ErrorCode::kNone ? w.error : ErrorCode::kUnknownTopicOrPartition);
+        out.high_watermark = -1;
+        continue;
+      }
+      int64_t limit = std::min<int64_t>(w.max_bytes, std::max<int64_t>(max_bytes_ - used, 0));
+      auto read =
+          log->Read(Offset(w.fetch_offset), static_cast<uint64_t>(std::max<int64_t>(limit, 0)));
+      Offset end = read.ok() ? read->log_end_offset : log->log_end_offset();
+      out.high_watermark = end.value();
+      out.last_stable_offset = end.value();  // no open transactions yet: LSO = HW
+      out.log_start_offset =
+          read.ok() ? read->log_start_offset.value() : log->log_start_offset().value();
+      if (read_committed_) out.aborted_transactions.emplace();
+      if (!read.ok()) {
+        out.error_code =
+            Code(read.status().code() == StatusCode::kOutOfRange ? ErrorCode::kOffsetOutOfRange
+                                                                 : ErrorFromStatus(read.status()));
+        continue;
+      }
+      out.error_code = Code(ErrorCode::kNone);
+      // At least one batch, but only for the first partition that returns data.
+      if (read->empty() || (used > 0 && static_cast<int64_t>(read->size) > limit)) continue;
+      Status copied = read->ReadInto(&*out.records);
+      if (!copied.ok()) {
+        out.error_code = Code(ErrorCode::kUnknownServerError);
+        out.records = Bytes();
+        continue;
+      }
+      used += static_cast<int64_t>(read->size);
+    }
+    return response;
+  }
+
+  BrokerContext* broker_;
+  int16_t version_;
+  int32_t min_bytes_;
+  int32_t max_bytes_;
+  bool read_committed_;
+  Reply<Response> reply_;
+  Response skeleton_;
+  std::vector<Wanted> wanted_;
+};
+
+}  // namespace
+
+void HandleFetch(RequestContext& ctx, const Request& request, Reply<Response> reply) {
+  if (request.session_id != 0) {
+    Response response;
+    response.error_code = Code(ErrorCode::kFetchSessionIdNotFound);
+    return reply(std::move(response));
+  }
+  auto op =
+      std::make_shared<FetchOperation>(&ctx.broker, request, ctx.api_version, std::move(reply));
+  if (request.max_wait_ms <= 0 || request.min_bytes <= 0) {
+    op->ForceComplete();
+    return;
+  }
+  std::vector<std::string> keys;
+  for (const auto& topic : request.topics) {
+    std::string name = topic.topic;
+    if (ctx.api_version >= 13) {
+      auto info = ctx.broker.topics->FindById(topic.topic_id);
+      name = info ? info->name : "";
+    }
+    for (const auto& p : topic.partitions) keys.push_back(fmt::format("{}-{}", name, p.partition));
+  }
+  ctx.broker.server->fetch_purgatory().TryCompleteElseWatch(op, keys, request.max_wait_ms);
+}
+
+}  // namespace brook::broker::handlers

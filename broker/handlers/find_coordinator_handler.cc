@@ -1,0 +1,35 @@
+// FindCoordinator (key 10): this node coordinates every group and every transactional id.
+// (Advertising it also enables librdkafka's LZ4 feature gate; groups themselves come later.)
+#include "broker/handlers/handler.h"
+
+namespace brook::broker::handlers {
+
+void HandleFindCoordinator(RequestContext& ctx, const protocol::FindCoordinatorRequest& request,
+                           Reply<protocol::FindCoordinatorResponse> reply) {
+  protocol::FindCoordinatorResponse response;
+  if (request.key_type != 0 && request.key_type != 1) {
+    response.error_code = Code(ErrorCode::kInvalidRequest);
+    response.error_message = "key type must be 0 (group) or 1 (transaction)";
+    for (const auto& key : request.coordinator_keys) {
+      auto& c = response.coordinators.emplace_back();
+      c.key = key;
+      c.error_code = Code(ErrorCode::kInvalidRequest);
+    }
+    return reply(std::move(response));
+  }
+  response.error_code = Code(ErrorCode::kNone);
+  response.node_id = ctx.broker.node_id;
+  response.host = ctx.broker.advertised_host;
+  response.port = ctx.broker.advertised_port;
+  for (const auto& key : request.coordinator_keys) {
+    auto& c = response.coordinators.emplace_back();
+    c.key = key;
+    c.node_id = ctx.broker.node_id;
+    c.host = ctx.broker.advertised_host;
+    c.port = ctx.broker.advertised_port;
+    c.error_code = Code(ErrorCode::kNone);
+  }
+  reply(std::move(response));
+}
+
+}  // namespace brook::broker::handlers

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "broker/handlers/broker_context.h"
+#include "broker/protocol/error_code.h"
+#include "broker/protocol/messages.h"
+#include "broker/server/server.h"
+#include "common/status.h"
+
+namespace brook::broker::handlers {
+
+// One request as a handler sees it. Valid only during the handler call: a handler that answers
+// later copies what it needs.
+struct RequestContext {
+  BrokerContext& broker;
+  const server::ConnectionInfo& connection;
+  int16_t api_version = 0;
+  int32_t correlation_id = 0;
+  std::string client_id;
+  // Set by a handler that answers with no response but wants the connection closed (a failed
+  // Produce with acks=0, as Kafka does).
+  std::shared_ptr<bool> close_connection = std::make_shared<bool>(false);
+};
+
+// How a handler answers: exactly once, now or later on the event loop. nullopt = no response
+// (Produce with acks=0).
+template <typename Response>
+using Reply = std::function<void(std::optional<Response>)>;
+
+using protocol::ErrorCode;
+
+// The wire error for a Status from the domain, where no API-specific mapping applies.
+ErrorCode ErrorFromStatus(const Status& status);
+inline int16_t Code(ErrorCode code) { return static_cast<int16_t>(code); }
+
+// One handler per API, each in its own file (<api>_handler.cc).
+void HandleApiVersions(RequestContext& ctx, const protocol::ApiVersionsRequest& request,
+                       Reply<protocol::ApiVersionsResponse> reply);
+void HandleMetadata(RequestContext& ctx, const protocol::MetadataRequest& request,
+                    Reply<protocol::MetadataResponse> reply);
+void HandleProduce(RequestContext& ctx, protocol::ProduceRequest& request,
+                   Reply<protocol::ProduceResponse> reply);
+void HandleFetch(RequestContext& ctx, const protocol::FetchRequest& request,
+                 Reply<protocol::FetchResponse> reply);
+void HandleListOffsets(RequestContext& ctx, const protocol::ListOffsetsRequest& request,
+                       Reply<protocol::ListOffsetsResponse> reply);
+void HandleFindCoordinator(RequestContext& ctx, const protocol::FindCoordinatorRequest& request,
+                           Reply<protocol::FindCoordinatorResponse> reply);
+void HandleCreateTopics(RequestContext& ctx, const protocol::CreateTopicsRequest& request,
+                        Reply<protocol::CreateTopicsResponse> reply);
+void HandleDeleteTopics(RequestContext& ctx, const protocol::DeleteTopicsRequest& request,
+                        Reply<protocol::DeleteTopicsResponse> reply);
+void HandleCreatePartitions(RequestContext& ctx, const protocol::CreatePartitionsRequest& request,
+                            Reply<protocol::CreatePartitionsResponse> reply);
+void HandleDescribeConfigs(RequestContext& ctx, const protocol::DescribeConfigsRequest& request,
+                           Reply<protocol::DescribeConfigsResponse> reply);
+void HandleAlterConfigs(RequestContext& ctx, const protocol::AlterConfigsRequest& request,
+                        Reply<protocol::AlterConfigsResponse> reply);
+void HandleIncrementalAlterConfigs(RequestContext& ctx,
+                                   const protocol::IncrementalAlterConfigsRequest& request,
+                                   Reply<protocol::IncrementalAlterConfigsResponse> reply);
+void HandleDeleteRecords(RequestContext& ctx, const protocol::DeleteRecordsRequest& request,
+                         Reply<protocol::DeleteRecordsResponse> reply);
+void HandleOffsetForLeaderEpoch(RequestContext& ctx,
+                                const protocol::OffsetForLeaderEpochRequest& request,
+                                Reply<protocol::OffsetForLeaderEpochResponse> reply);
+void HandleDescribeCluster(RequestContext& ctx, const protocol::DescribeClusterRequest& request,
+                           Reply<protocol::DescribeClusterResponse> reply);
+
+// The APIs the dispatcher serves, for ApiVersions: key and version range.
+struct ServedApi {
+  protocol::ApiKey key;
+  int16_t min_version;
+  int16_t max_version;
+};
+const std::vector<ServedApi>& ServedApis();
+
+}  // namespace brook::broker::handlers
