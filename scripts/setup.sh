@@ -11,15 +11,24 @@ packages=(
   kcat
 )
 
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "setup: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# kafkajs, an independent client for the integration tests (npm registry, pinned by its lock).
+kafkajs_dir="$(dirname "$0")/../tests/integration/kafkajs"
+if [ ! -d "$kafkajs_dir/node_modules/kafkajs" ]; then
+  echo "setup: installing kafkajs for the integration tests"
+  npm ci --prefix "$kafkajs_dir" --no-audit --no-fund --loglevel=error >/dev/null
+fi
