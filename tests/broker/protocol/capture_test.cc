@@ -7,7 +7,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,16 +39,22 @@ Bytes FromHex(const std::string& hex) {
 std::vector<CapturedFrame> LoadCaptures() {
   std::ifstream in(BROOK_PROTOCOL_CAPTURES);
   std::vector<CapturedFrame> frames;
-  std::regex heading(R"(^--- (request|response) (\w+) v(\d+) corr=(\d+).*)");
   std::string line;
   std::optional<CapturedFrame> pending;
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    std::smatch m;
-    if (std::regex_match(line, m, heading)) {
-      pending = CapturedFrame{m[1] == "request", m[2], static_cast<int16_t>(std::stoi(m[3])),
-                              std::stoi(m[4]),   {},   number};
+    std::istringstream words(line);
+    std::string dashes, kind, api, version, correlation;
+    words >> dashes >> kind >> api >> version >> correlation;
+    if (dashes == "---" && (kind == "request" || kind == "response") && version.size() > 1 &&
+        version[0] == 'v' && correlation.rfind("corr=", 0) == 0) {
+      pending = CapturedFrame{kind == "request",
+                              api,
+                              static_cast<int16_t>(std::stoi(version.substr(1))),
+                              std::stoi(correlation.substr(5)),
+                              {},
+                              number};
       continue;
     }
     if (pending && !line.empty() && line.find_first_not_of("0123456789abcdef") == line.npos) {
