@@ -2,7 +2,9 @@
 # Quick start (2): install what is missing, build, and run every test.
 #   1. the RelWithDebInfo build (build/): unit + integration tests;
 #   2. an ASan+UBSan build (build-asan/) that runs the unit tests;
-#   3. the tests labelled `slow`, while the time budget (BROOK_TEST_BUDGET_S, default 3000 s
+#   3. the libFuzzer target for request decoding (clang, build-fuzz/), seeded with the captured
+#      librdkafka requests, for BROOK_FUZZ_SECONDS (default 60; 0 skips);
+#   4. the tests labelled `slow`, while the time budget (BROOK_TEST_BUDGET_S, default 3000 s
 #      from the start of this script) allows.
 # BROOK_SKIP_ASAN=1 skips step 2 (for quick local runs). Ends with "N passed, N failed".
 set -euo pipefail
@@ -31,6 +33,26 @@ if [ "${BROOK_SKIP_ASAN:-0}" != 1 ]; then
   BROOK_BUILD_DIR=build-asan BROOK_BUILD_TYPE=Debug bash scripts/build.sh -DBROOK_SANITIZE=ON -DBROOK_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_ctest --test-dir build-asan --output-on-failure -j2 -L unit -LE slow --timeout 900 || status=1
+fi
+
+fuzz_seconds=${BROOK_FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  CC=clang CXX=clang++ BROOK_BUILD_DIR=build-fuzz BROOK_BUILD_TYPE=RelWithDebInfo bash scripts/build.sh \
+    -DBROOK_FUZZ=ON -DBROOK_BUILD_BENCH=OFF --target broker_protocol_request_fuzzer >/dev/null
+  corpus=build-fuzz/fuzz-corpus
+  mkdir -p "$corpus"
+  python3 scripts/capture_corpus.py ../shared/reference/kafka-protocol/captures/frames.txt "$corpus"
+  echo "test.sh: fuzzing request decoding for ${fuzz_seconds}s"
+  if build-fuzz/bin/broker_protocol_request_fuzzer -max_total_time="$fuzz_seconds" \
+       -print_final_stats=1 "$corpus" > build-fuzz/fuzz.log 2>&1; then
+    tail -n 3 build-fuzz/fuzz.log
+    echo "1 tests passed, 0 tests failed out of 1" >> "$summary"
+  else
+    tail -n 40 build-fuzz/fuzz.log
+    echo "test.sh: the fuzzer found a crash (build-fuzz/fuzz.log, crash-* files)"
+    echo "0 tests passed, 1 tests failed out of 1" >> "$summary"
+    status=1
+  fi
 fi
 
 elapsed=$(( $(date +%s) - start ))
