@@ -46,6 +46,8 @@ Entry Typed(Handler handler) {
               if (!response)
                 return respond(*close ? std::optional(CloseConnection()) : std::nullopt);
               server::Response out;
+              // One allocation: a Fetch response can be megabytes; growing by doubling copies it.
+              out.head.reserve(response->EncodedSize(version) + 16);
               protocol::EncodeResponseFrame(correlation_id, *response, version, &out.head);
               respond(std::move(out));
             });
