@@ -45,7 +45,24 @@ Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
   broker->dispatcher_ = handlers::MakeDispatcher(&ctx);
   broker->server_ = std::make_unique<server::Server>(server_options, broker->dispatcher_.get());
   ctx.server = broker->server_.get();
+
+  coordinator::GroupCoordinatorOptions group_options;
+  group_options.offsets_topic_partitions = config.offsets_topic_partitions;
+  group_options.offsets_topic_segment_bytes = config.offsets_topic_segment_bytes;
+  group_options.initial_rebalance_delay_ms = config.group_initial_rebalance_delay_ms;
+  group_options.min_session_timeout_ms = static_cast<int32_t>(config.group_min_session_timeout_ms);
+  group_options.max_session_timeout_ms = static_cast<int32_t>(config.group_max_session_timeout_ms);
+  group_options.max_group_size = config.group_max_size;
+  group_options.offsets_retention_ms = config.offsets_retention_minutes * 60 * 1000;
+  group_options.offset_metadata_max_bytes = config.offset_metadata_max_bytes;
+  server::Server* server = broker->server_.get();
+  broker->groups_ = std::make_unique<coordinator::GroupCoordinator>(
+      group_options, broker->topics_.get(), &server->wheel(), [server] { return server->NowMs(); });
+  ctx.groups = broker->groups_.get();
   BROOK_RETURN_IF_ERROR(broker->server_->Start());
+  // Replays __consumer_offsets in the background; groups answer COORDINATOR_LOAD_IN_PROGRESS
+  // until their partition is back.
+  broker->groups_->Startup([server](std::function<void()> task) { server->Post(std::move(task)); });
 
   const Listener& advertised = config.advertised_listeners.front();
   ctx.advertised_host = advertised.host;
@@ -77,12 +94,15 @@ void Broker::SchedulePeriodic() {
   metadata::TopicManager* topics = topics_.get();
   int64_t retention = std::max<int64_t>(config_.retention_check_interval_ms, 10);
   int64_t flush = std::max<int64_t>(config_.flush_scheduler_interval_ms, 10);
-  server_->Post([server, topics, retention, flush] {
+  int64_t offsets = std::max<int64_t>(config_.offsets_retention_check_interval_ms, 10);
+  coordinator::GroupCoordinator* groups = groups_.get();
+  server_->Post([server, topics, groups, retention, flush, offsets] {
     Periodic::Every(server, retention, [topics] {
       int deleted = topics->RunRetention();
       if (deleted > 0) Logger()->info("retention deleted {} segments", deleted);
     });
     Periodic::Every(server, flush, [topics] { topics->RunFlush(); });
+    Periodic::Every(server, offsets, [groups] { groups->ExpireOffsets(); });
   });
 }
 
@@ -90,6 +110,7 @@ void Broker::Stop() {
   if (stopped_) return;
   stopped_ = true;
   Logger()->info("shutting down");
+  if (groups_) groups_->Shutdown();
   if (server_) server_->Stop();
   if (topics_) {
     Status s = topics_->Close();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "broker/app/broker_config.h"
+#include "broker/coordinator/group/group_coordinator.h"
 #include "broker/handlers/broker_context.h"
 #include "broker/metadata/topic_manager.h"
 #include "broker/server/server.h"
@@ -13,7 +14,8 @@ namespace brook::broker::app {
 
 // A whole broker: the topics and their logs, the network server with the handler table, and
 // the periodic work (retention every log.retention.check.interval.ms, flush checks every
-// log.flush.scheduler.interval.ms) on the server's loop.
+// log.flush.scheduler.interval.ms, offset expiry every offsets.retention.check.interval.ms) on
+// the server's loop. The group coordinator lives on that loop too.
 // Thread safety: Start/Stop from one thread; accessors from any.
 class Broker {
  public:
@@ -35,6 +37,8 @@ class Broker {
   const std::string& cluster_id() const { return context_.cluster_id; }
   const BrokerConfig& config() const { return config_; }
   metadata::TopicManager& topics() { return *topics_; }
+  // Only on the server's loop (e.g. through a request); for tests.
+  coordinator::GroupCoordinator& groups() { return *groups_; }
 
  private:
   Broker() = default;
@@ -45,6 +49,7 @@ class Broker {
   std::unique_ptr<metadata::TopicManager> topics_;
   std::unique_ptr<server::RequestDispatcher> dispatcher_;
   std::unique_ptr<server::Server> server_;
+  std::unique_ptr<coordinator::GroupCoordinator> groups_;
   bool stopped_ = false;
 };
 

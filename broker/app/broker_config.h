@@ -52,8 +52,14 @@ struct BrokerConfig {
   int64_t cleaner_backoff_ms = 15000;
   // offsets.topic.num.partitions. Default: 50.
   int32_t offsets_topic_partitions = 50;
+  // offsets.topic.segment.bytes. Default: 104857600.
+  int32_t offsets_topic_segment_bytes = 104857600;
   // offsets.retention.minutes. Default: 10080 (7 days).
   int64_t offsets_retention_minutes = 10080;
+  // offsets.retention.check.interval.ms. Default: 600000.
+  int64_t offsets_retention_check_interval_ms = 600000;
+  // offset.metadata.max.bytes: the longest metadata string of a commit. Default: 4096.
+  int32_t offset_metadata_max_bytes = 4096;
   // group.initial.rebalance.delay.ms. Default: 3000.
   int64_t group_initial_rebalance_delay_ms = 3000;
   // group.min.session.timeout.ms / group.max.session.timeout.ms. Default: 6000 / 1800000.

@@ -7,6 +7,10 @@
 #include "broker/metadata/topic_manager.h"
 #include "broker/server/server.h"
 
+namespace brook::broker::coordinator {
+class GroupCoordinator;
+}
+
 namespace brook::broker::handlers {
 
 // What request handlers see of the broker: identity, the settings they apply, and the
@@ -22,6 +26,7 @@ struct BrokerContext {
   // Broker configs as DescribeConfigs reports them for the BROKER resource (name -> value).
   std::map<std::string, std::string> broker_configs;
   metadata::TopicManager* topics = nullptr;
+  coordinator::GroupCoordinator* groups = nullptr;
   server::Server* server = nullptr;
 };
 

@@ -74,7 +74,17 @@ const Table& TheTable() {
     t.Add<protocol::FetchRequest>(&HandleFetch);
     t.Add<protocol::ListOffsetsRequest>(&HandleListOffsets);
     t.Add<protocol::MetadataRequest>(&HandleMetadata);
+    t.Add<protocol::OffsetCommitRequest>(&HandleOffsetCommit);
+    t.Add<protocol::OffsetFetchRequest>(&HandleOffsetFetch);
     t.Add<protocol::FindCoordinatorRequest>(&HandleFindCoordinator);
+    t.Add<protocol::JoinGroupRequest>(&HandleJoinGroup);
+    t.Add<protocol::HeartbeatRequest>(&HandleHeartbeat);
+    t.Add<protocol::LeaveGroupRequest>(&HandleLeaveGroup);
+    t.Add<protocol::SyncGroupRequest>(&HandleSyncGroup);
+    t.Add<protocol::DescribeGroupsRequest>(&HandleDescribeGroups);
+    t.Add<protocol::ListGroupsRequest>(&HandleListGroups);
+    t.Add<protocol::DeleteGroupsRequest>(&HandleDeleteGroups);
+    t.Add<protocol::OffsetDeleteRequest>(&HandleOffsetDelete);
     t.Add<protocol::ApiVersionsRequest>(&HandleApiVersions);
     t.Add<protocol::CreateTopicsRequest>(&HandleCreateTopics);
     t.Add<protocol::DeleteTopicsRequest>(&HandleDeleteTopics);
@@ -151,6 +161,17 @@ class Dispatcher final : public server::RequestDispatcher {
 }  // namespace
 
 const std::vector<ServedApi>& ServedApis() { return TheTable().served; }
+
+coordinator::RequestInfo GroupRequestInfo(const RequestContext& ctx) {
+  coordinator::RequestInfo info;
+  info.version = ctx.api_version;
+  info.client_id = ctx.client_id;
+  // Kafka shows a member's host as "/address".
+  const std::string& peer = ctx.connection.peer;
+  auto colon = peer.rfind(':');
+  info.client_host = "/" + (colon == std::string::npos ? peer : peer.substr(0, colon));
+  return info;
+}
 
 ErrorCode ErrorFromStatus(const Status& status) {
   switch (status.code()) {

@@ -1,5 +1,7 @@
 // FindCoordinator (key 10): this node coordinates every group and every transactional id.
-// (Advertising it also enables librdkafka's LZ4 feature gate; groups themselves come later.)
+// The first lookup of a group creates __consumer_offsets (as Kafka does); while that cannot be
+// done the answer is COORDINATOR_NOT_AVAILABLE and clients ask again.
+#include "broker/coordinator/group/group_coordinator.h"
 #include "broker/handlers/handler.h"
 
 namespace brook::broker::handlers {
@@ -14,6 +16,23 @@ void HandleFindCoordinator(RequestContext& ctx, const protocol::FindCoordinatorR
       auto& c = response.coordinators.emplace_back();
       c.key = key;
       c.error_code = Code(ErrorCode::kInvalidRequest);
+    }
+    return reply(std::move(response));
+  }
+  ErrorCode code = ErrorCode::kNone;
+  if (request.key_type == 0 && ctx.broker.groups != nullptr) {
+    code = ctx.broker.groups->EnsureOffsetsTopic();
+  }
+  if (code != ErrorCode::kNone) {
+    response.error_code = Code(code);
+    response.node_id = -1;
+    response.port = -1;
+    for (const auto& key : request.coordinator_keys) {
+      auto& c = response.coordinators.emplace_back();
+      c.key = key;
+      c.node_id = -1;
+      c.port = -1;
+      c.error_code = Code(code);
     }
     return reply(std::move(response));
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "broker/coordinator/group/group_coordinator.h"
 #include "broker/handlers/broker_context.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/messages.h"
@@ -70,6 +71,31 @@ void HandleOffsetForLeaderEpoch(RequestContext& ctx,
                                 Reply<protocol::OffsetForLeaderEpochResponse> reply);
 void HandleDescribeCluster(RequestContext& ctx, const protocol::DescribeClusterRequest& request,
                            Reply<protocol::DescribeClusterResponse> reply);
+
+// Consumer groups: thin handlers over BrokerContext::groups (the GroupCoordinator).
+void HandleJoinGroup(RequestContext& ctx, const protocol::JoinGroupRequest& request,
+                     Reply<protocol::JoinGroupResponse> reply);
+void HandleSyncGroup(RequestContext& ctx, const protocol::SyncGroupRequest& request,
+                     Reply<protocol::SyncGroupResponse> reply);
+void HandleHeartbeat(RequestContext& ctx, const protocol::HeartbeatRequest& request,
+                     Reply<protocol::HeartbeatResponse> reply);
+void HandleLeaveGroup(RequestContext& ctx, const protocol::LeaveGroupRequest& request,
+                      Reply<protocol::LeaveGroupResponse> reply);
+void HandleOffsetCommit(RequestContext& ctx, const protocol::OffsetCommitRequest& request,
+                        Reply<protocol::OffsetCommitResponse> reply);
+void HandleOffsetFetch(RequestContext& ctx, const protocol::OffsetFetchRequest& request,
+                       Reply<protocol::OffsetFetchResponse> reply);
+void HandleDescribeGroups(RequestContext& ctx, const protocol::DescribeGroupsRequest& request,
+                          Reply<protocol::DescribeGroupsResponse> reply);
+void HandleListGroups(RequestContext& ctx, const protocol::ListGroupsRequest& request,
+                      Reply<protocol::ListGroupsResponse> reply);
+void HandleDeleteGroups(RequestContext& ctx, const protocol::DeleteGroupsRequest& request,
+                        Reply<protocol::DeleteGroupsResponse> reply);
+void HandleOffsetDelete(RequestContext& ctx, const protocol::OffsetDeleteRequest& request,
+                        Reply<protocol::OffsetDeleteResponse> reply);
+
+// Who sent a group request, as the coordinator records it (client id, "/host").
+coordinator::RequestInfo GroupRequestInfo(const RequestContext& ctx);
 
 // The APIs the dispatcher serves, for ApiVersions: key and version range.
 struct ServedApi {

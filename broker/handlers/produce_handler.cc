@@ -57,6 +57,12 @@ void HandleProduce(RequestContext& ctx, protocol::ProduceRequest& request, Reply
                          partition.index));
         continue;
       }
+      if (info->internal) {
+        // The coordinators own internal topics; clients never write them (as Kafka).
+        fail(ErrorCode::kInvalidTopicException,
+             fmt::format("Cannot append to internal topic {}", topic.name));
+        continue;
+      }
       if (!partition.records || partition.records->empty()) {
         fail(ErrorCode::kInvalidRecord, "Produce requests must carry exactly one record batch");
         continue;

@@ -1,0 +1,201 @@
+#pragma once
+
+// The classic consumer-group coordinator (Kafka's GroupCoordinator): membership, rebalances,
+// committed offsets, all kept in __consumer_offsets. This node coordinates every group.
+//
+// A group's state machine (Kafka's ClassicGroupState):
+//
+//                 JoinGroup                        every member rejoined, or the
+//   +-------+ ------------------> +--------------------+  rebalance timeout (members
+//   | Empty |                     | PreparingRebalance |  that did not rejoin are removed)
+//   +-------+ <------------------ +--------------------+ -------------------------+
+//     |        join phase ended    ^               ^                              |
+//     |        with no members     |               |                              v
+//     |                            |               |                  +---------------------+
+//     |                            |               +----------------- | CompletingRebalance |
+//     |                            |  JoinGroup that changes the      +---------------------+
+//     |                            |  group, LeaveGroup, session                  |
+//     |                            |  or sync timeout                             | the leader's
+//     |                            |                                              | SyncGroup
+//     |                            |                                          +--------+
+//     |                            +----------------------------------------- | Stable |
+//     |                                                                       +--------+
+//     | DeleteGroups, or offsets.retention.minutes expired every offset
+//     v
+//   +------+
+//   | Dead |  the group is forgotten; its records in __consumer_offsets are tombstoned
+//   +------+
+//
+// A group loaded from __consumer_offsets with members starts Stable (its members must
+// heartbeat within their session timeout), without members Empty.
+//
+// - A join phase that starts from Empty first waits group.initial.rebalance.delay.ms (extended,
+//   up to the rebalance timeout, while new members keep arriving) so a group that starts many
+//   consumers at once rebalances once.
+// - JoinGroup v4+ without a member id gets MEMBER_ID_REQUIRED and a member id to rejoin with
+//   (a pending member that expires after its session timeout); v0-3 joins directly.
+// - Static members (group.instance.id) keep their partitions across a restart: a rejoin with a
+//   known instance id replaces the old member id (which is then FENCED_INSTANCE_ID) and, when
+//   the group is Stable and the chosen protocol would not change, does not rebalance.
+// - No member is removed when its connection closes: only by LeaveGroup, the session timeout
+//   (no Heartbeat, JoinGroup or SyncGroup for session.timeout.ms), the rebalance timeout (did
+//   not rejoin) or the sync deadline (no SyncGroup within the rebalance timeout).
+// - The members' protocol metadata and assignments are opaque bytes, stored and handed back.
+//
+// Threading: every method runs on the broker's event loop (the server thread), which also runs
+// the timers, so nothing is locked. The one other thread is the loader, which replays
+// __consumer_offsets at start-up and hands each partition's groups to the loop; until then the
+// groups of that partition answer COORDINATOR_LOAD_IN_PROGRESS.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/coordinator/group/group.h"
+#include "broker/coordinator/group/group_records.h"
+#include "broker/metadata/topic_manager.h"
+#include "broker/protocol/error_code.h"
+#include "broker/protocol/messages.h"
+#include "broker/server/timing_wheel.h"
+
+namespace brook::broker::coordinator {
+
+struct GroupCoordinatorOptions {
+  int32_t offsets_topic_partitions = 50;               // offsets.topic.num.partitions
+  int32_t offsets_topic_segment_bytes = 104857600;     // offsets.topic.segment.bytes
+  int64_t initial_rebalance_delay_ms = 3000;           // group.initial.rebalance.delay.ms
+  int32_t min_session_timeout_ms = 6000;               // group.min.session.timeout.ms
+  int32_t max_session_timeout_ms = 1800000;            // group.max.session.timeout.ms
+  int32_t max_group_size = INT32_MAX;                  // group.max.size
+  int64_t offsets_retention_ms = 10080LL * 60 * 1000;  // offsets.retention.minutes
+  int32_t offset_metadata_max_bytes = 4096;            // offset.metadata.max.bytes
+  // How long a member that joined during a rebalance may wait for it (Kafka's constant).
+  int64_t new_member_join_timeout_ms = 300000;
+};
+
+// Who sent a request, for member records and DescribeGroups.
+struct RequestInfo {
+  int16_t version = 0;
+  std::string client_id;
+  std::string client_host;
+};
+
+class GroupCoordinator {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+
+  // `wheel` and `now_ms` are the event loop's (the server's) timer and clock.
+  GroupCoordinator(GroupCoordinatorOptions options, metadata::TopicManager* topics,
+                   server::TimingWheel* wheel, std::function<int64_t()> now_ms);
+  ~GroupCoordinator();
+  GroupCoordinator(const GroupCoordinator&) = delete;
+  GroupCoordinator& operator=(const GroupCoordinator&) = delete;
+
+  // Starts replaying __consumer_offsets (when it exists) on the loader thread; each loaded
+  // partition is installed through `post`, which must run the task on the event loop.
+  void Startup(Post post);
+  // Stops and joins the loader. Call before the event loop stops. Idempotent.
+  void Shutdown();
+
+  // For FindCoordinator: creates __consumer_offsets on first use (as Kafka does). NONE, or
+  // COORDINATOR_NOT_AVAILABLE when it cannot be created.
+  protocol::ErrorCode EnsureOffsetsTopic();
+
+  void JoinGroup(const protocol::JoinGroupRequest& request, const RequestInfo& info,
+                 JoinCallback reply);
+  void SyncGroup(const protocol::SyncGroupRequest& request, const RequestInfo& info,
+                 SyncCallback reply);
+  protocol::HeartbeatResponse Heartbeat(const protocol::HeartbeatRequest& request,
+                                        const RequestInfo& info);
+  protocol::LeaveGroupResponse LeaveGroup(const protocol::LeaveGroupRequest& request,
+                                          const RequestInfo& info);
+  protocol::OffsetCommitResponse CommitOffsets(const protocol::OffsetCommitRequest& request,
+                                               const RequestInfo& info);
+  protocol::OffsetFetchResponse FetchOffsets(const protocol::OffsetFetchRequest& request,
+                                             const RequestInfo& info);
+  protocol::DescribeGroupsResponse DescribeGroups(const protocol::DescribeGroupsRequest& request,
+                                                  const RequestInfo& info);
+  protocol::ListGroupsResponse ListGroups(const protocol::ListGroupsRequest& request,
+                                          const RequestInfo& info);
+  protocol::DeleteGroupsResponse DeleteGroups(const protocol::DeleteGroupsRequest& request,
+                                              const RequestInfo& info);
+  protocol::OffsetDeleteResponse DeleteOffsets(const protocol::OffsetDeleteRequest& request,
+                                               const RequestInfo& info);
+
+  // offsets.retention.minutes: drops the offsets of groups that have been Empty that long
+  // (offsets of groups without a protocol expire one by one from their commit time; an offset
+  // committed with a retention time expires at it), writes their tombstones, and forgets groups
+  // left Empty with no offsets. Returns the offsets removed. The broker runs it every
+  // offsets.retention.check.interval.ms.
+  int ExpireOffsets();
+
+  // Views for tests and logs.
+  const Group* FindGroup(const std::string& group_id) const;
+  bool IsLoading(const std::string& group_id) const;
+  int32_t offsets_partitions() const { return partitions_; }
+
+ private:
+  enum class PartitionState : uint8_t { kLoading, kLoaded, kFailed };
+
+  protocol::ErrorCode CheckGroupId(const std::string& group_id) const;
+  Group* GetGroup(const std::string& group_id);
+  Group& GetOrCreateGroup(const std::string& group_id);
+  void RemoveGroup(const std::string& group_id);
+  void TransitionTo(Group& group, GroupState state);
+
+  // Join phase.
+  void JoinNewMember(Group& group, const protocol::JoinGroupRequest& request,
+                     const RequestInfo& info, JoinCallback reply);
+  void JoinKnownMember(Group& group, const protocol::JoinGroupRequest& request,
+                       const RequestInfo& info, JoinCallback reply);
+  void AddMemberAndRebalance(Group& group, const std::string& member_id,
+                             const protocol::JoinGroupRequest& request, const RequestInfo& info,
+                             JoinCallback reply);
+  void UpdateMemberAndRebalance(Group& group, Member& member,
+                                const protocol::JoinGroupRequest& request, const RequestInfo& info,
+                                JoinCallback reply);
+  void ReplaceStaticMember(Group& group, const std::string& old_member_id,
+                           const protocol::JoinGroupRequest& request, const RequestInfo& info,
+                           JoinCallback reply);
+  void MaybePrepareRebalance(Group& group, const std::string& reason);
+  void PrepareRebalance(Group& group, const std::string& reason);
+  void TryCompleteJoin(Group& group);
+  void OnJoinTimer(const std::string& group_id);
+  void CompleteJoin(Group& group);
+  void OnSyncTimer(const std::string& group_id, int32_t generation);
+  protocol::JoinGroupResponse JoinResponse(const Group& group, const Member& member,
+                                           int16_t version) const;
+
+  // Members.
+  void ScheduleSessionTimeout(Group& group, Member& member, int64_t timeout_ms);
+  void OnSessionTimeout(const std::string& group_id, const std::string& member_id);
+  // Removes a member (answering its parked requests with UNKNOWN_MEMBER_ID); with
+  // `update_group`, starts or advances the rebalance its leaving causes.
+  void RemoveMember(Group& group, const std::string& member_id, const std::string& reason,
+                    bool update_group);
+  void CancelMemberTimers(Member& member);
+
+  // Storage in __consumer_offsets.
+  using KeyValue = std::pair<Bytes, std::optional<Bytes>>;
+  Status Append(const std::string& group_id, std::vector<KeyValue> records);
+  Status StoreGroup(const Group& group);
+  void Install(int32_t partition, LoadedGroups loaded);
+
+  GroupCoordinatorOptions options_;
+  metadata::TopicManager* topics_;
+  server::TimingWheel* wheel_;
+  std::function<int64_t()> now_ms_;
+  int32_t partitions_;
+  std::vector<PartitionState> partition_state_;
+  std::unordered_map<std::string, std::unique_ptr<Group>> groups_;
+
+  std::atomic<bool> stopping_{false};
+  std::thread loader_;
+};
+
+}  // namespace brook::broker::coordinator
