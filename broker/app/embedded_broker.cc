@@ -4,7 +4,11 @@ namespace brook::broker::app {
 
 Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(const std::string& data_dir,
                                                               const Properties& overrides) {
-  Properties props = {{"listeners", "PLAINTEXT://127.0.0.1:0"}, {"log.dirs", data_dir}};
+  // A group's first rebalance does not wait: an embedded broker serves development, tests and
+  // single-process apps, where Kafka too recommends group.initial.rebalance.delay.ms=0.
+  Properties props = {{"listeners", "PLAINTEXT://127.0.0.1:0"},
+                      {"log.dirs", data_dir},
+                      {"group.initial.rebalance.delay.ms", "0"}};
   for (const auto& [key, value] : overrides) props[key] = value;
   BrokerConfig config;
   BROOK_ASSIGN_OR_RETURN(config, BrokerConfig::FromProperties(props));

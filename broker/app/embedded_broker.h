@@ -18,7 +18,8 @@ namespace brook::broker::app {
 class EmbeddedBroker {
  public:
   // Starts a broker with its data under `data_dir` on 127.0.0.1 and a free port. `overrides`
-  // are server.properties keys applied on top (e.g. {"num.partitions", "8"}).
+  // are server.properties keys applied on top (e.g. {"num.partitions", "8"}). Unlike
+  // brook-broker's default, group.initial.rebalance.delay.ms is 0 unless overridden.
   static Result<std::unique_ptr<EmbeddedBroker>> Start(const std::string& data_dir,
                                                        const Properties& overrides = {});
   ~EmbeddedBroker();
