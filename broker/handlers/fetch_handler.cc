@@ -29,8 +29,9 @@ struct Wanted {
 class FetchOperation : public server::DelayedOperation {
  public:
   FetchOperation(BrokerContext* broker, const Request& request, int16_t version,
-                 Reply<Response> reply)
+                 std::shared_ptr<std::vector<log::ReadResult>> external, Reply<Response> reply)
       : broker_(broker),
+        external_(std::move(external)),
         version_(version),
         min_bytes_(request.min_bytes),
         max_bytes_(request.max_bytes),
@@ -125,11 +126,17 @@ class FetchOperation : public server::DelayedOperation {
       out.error_code = Code(ErrorCode::kNone);
       // At least one batch, but only for the first partition that returns data.
       if (read->empty() || (used > 0 && static_cast<int64_t>(read->size) > limit)) continue;
-      Status copied = read->ReadInto(&*out.records);
-      if (!copied.ok()) {
-        out.error_code = Code(ErrorCode::kUnknownServerError);
-        out.records = Bytes();
-        continue;
+      if (external_) {
+        // Sent from the segment file when the response is written (see the dispatcher).
+        out.records = ExternalRecordsToken(external_->size());
+        external_->push_back(*read);
+      } else {
+        Status copied = read->ReadInto(&*out.records);
+        if (!copied.ok()) {
+          out.error_code = Code(ErrorCode::kUnknownServerError);
+          out.records = Bytes();
+          continue;
+        }
       }
       used += static_cast<int64_t>(read->size);
     }
@@ -137,6 +144,7 @@ class FetchOperation : public server::DelayedOperation {
   }
 
   BrokerContext* broker_;
+  std::shared_ptr<std::vector<log::ReadResult>> external_;
   int16_t version_;
   int32_t min_bytes_;
   int32_t max_bytes_;
@@ -154,8 +162,8 @@ void HandleFetch(RequestContext& ctx, const Request& request, Reply<Response> re
     response.error_code = Code(ErrorCode::kFetchSessionIdNotFound);
     return reply(std::move(response));
   }
-  auto op =
-      std::make_shared<FetchOperation>(&ctx.broker, request, ctx.api_version, std::move(reply));
+  auto op = std::make_shared<FetchOperation>(&ctx.broker, request, ctx.api_version,
+                                             ctx.external_records, std::move(reply));
   if (request.max_wait_ms <= 0 || request.min_bytes <= 0) {
     op->ForceComplete();
     return;

@@ -25,7 +25,17 @@ struct RequestContext {
   // Set by a handler that answers with no response but wants the connection closed (a failed
   // Produce with acks=0, as Kafka does).
   std::shared_ptr<bool> close_connection = std::make_shared<bool>(false);
+  // Fetch only: the record ranges its response's records fields stand for (see
+  // ExternalRecordsToken); the dispatcher sends them from the segment files instead of copying
+  // them into the encoded response.
+  std::shared_ptr<std::vector<log::ReadResult>> external_records;
 };
+
+// A records field's placeholder for external_records[index]: the bytes the encoder recognises
+// (never a valid record batch, which is at least 61 bytes).
+Bytes ExternalRecordsToken(size_t index);
+// The index a placeholder stands for, or nullopt for real record bytes.
+std::optional<size_t> ExternalRecordsIndex(ByteView field);
 
 // How a handler answers: exactly once, now or later on the event loop. nullopt = no response
 // (Produce with acks=0).

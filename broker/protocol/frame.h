@@ -65,12 +65,15 @@ void EncodeRequestFrame(RequestHeader header, const T& body, Bytes* out) {
 }
 
 // Appends a response frame without its size prefix: the response header of the right version
-// for T's API at `version` (ApiVersions: always v0), then `body`.
+// for T's API at `version` (ApiVersions: always v0), then `body`. A `splicer` may keep records
+// fields out of `out` (the Fetch path sends them from the segment files).
 template <typename T>
-void EncodeResponseFrame(int32_t correlation_id, const T& body, int16_t version, Bytes* out) {
+void EncodeResponseFrame(int32_t correlation_id, const T& body, int16_t version, Bytes* out,
+                         RecordsSplicer* splicer = nullptr) {
   ResponseHeader header;
   header.correlation_id = correlation_id;
   Writer writer(out);
+  writer.set_records_splicer(splicer);
   header.Encode(writer, ResponseHeaderVersion(T::kApiKey, version));
   body.Encode(writer, version);
 }

@@ -543,6 +543,8 @@ def write_value(f, t, x, ctx, nullable):
         if nullable is not None:
             return [f'writer.WriteNullableString({x}, {compact}, {nullable});']
         return [f'writer.WriteString({x}, {compact});']
+    if t == 'records' and nullable is not None:
+        return [f'writer.WriteRecords({x}, {compact}, {nullable});']
     if t in ('bytes', 'records'):
         if nullable is not None:
             return [f'writer.WriteNullableBytes({x}, {compact}, {nullable});']

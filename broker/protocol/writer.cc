@@ -42,6 +42,17 @@ void Writer::WriteNullableBytes(const std::optional<Bytes>& v, bool compact, boo
   }
 }
 
+void Writer::WriteRecords(const std::optional<Bytes>& v, bool compact, bool nullable) {
+  if (splicer_ != nullptr && v.has_value()) {
+    if (std::optional<uint64_t> size = splicer_->ExternalSize(*v)) {
+      WriteLength(static_cast<int64_t>(*size), compact, /*wide=*/true);
+      splicer_->Splice(*v, out_->size());
+      return;
+    }
+  }
+  WriteNullableBytes(v, compact, nullable);
+}
+
 void Writer::WriteArrayLength(int64_t count, bool compact) {
   WriteLength(count, compact, /*wide=*/true);
 }

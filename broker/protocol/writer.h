@@ -14,6 +14,18 @@
 
 namespace brook::broker::protocol {
 
+// Lets a records field be sent from somewhere else (a Fetch's segment file) instead of being
+// copied into the encoded message: the writer asks whether the field's bytes stand for external
+// records, writes their length prefix, and reports where in the output they belong.
+class RecordsSplicer {
+ public:
+  virtual ~RecordsSplicer() = default;
+  // The size of the external records `field` stands for, or nullopt to write `field` itself.
+  virtual std::optional<uint64_t> ExternalSize(ByteView field) const = 0;
+  // The external records of `field` go at `position` of the output buffer.
+  virtual void Splice(ByteView field, size_t position) = 0;
+};
+
 // Appends Kafka protocol primitives to a byte buffer it does not own. Writing cannot fail:
 // whether a value fits its version is the generated Encode's business.
 // Thread safety: none. The buffer must outlive the writer.
@@ -47,6 +59,9 @@ class Writer {
   // Bytes and records: int32 length (compact: uvarint length+1) then data.
   void WriteBytes(ByteView v, bool compact);
   void WriteNullableBytes(const std::optional<Bytes>& v, bool compact, bool nullable);
+  // A records field: as WriteNullableBytes, or spliced when a splicer claims it.
+  void WriteRecords(const std::optional<Bytes>& v, bool compact, bool nullable);
+  void set_records_splicer(RecordsSplicer* splicer) { splicer_ = splicer; }
 
   // An array's element count; -1 writes null.
   void WriteArrayLength(int64_t count, bool compact);
@@ -62,6 +77,7 @@ class Writer {
 
   Bytes* out_;
   size_t start_ = out_->size();
+  RecordsSplicer* splicer_ = nullptr;
 };
 
 // Encoded sizes, matching the Write* functions above.
