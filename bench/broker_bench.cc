@@ -22,13 +22,11 @@
 // and in order); a failed check exits with status 1. The last line is for scripts.
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 #include <unistd.h>
 
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +39,7 @@
 #include "bench/bench_util.h"
 #include "bench/broker_process.h"
 #include "bench/kafka_bench_client.h"
+#include "bench/mock_cluster.h"
 
 namespace brook::bench {
 namespace {
@@ -68,56 +67,6 @@ struct Target {
 };
 
 double Mib(uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
-
-// librdkafka's mock cluster with one broker, owned by a handle of its own.
-class MockCluster {
- public:
-  static Result<std::unique_ptr<MockCluster>> Start() {
-    char error[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    // This handle only hosts the cluster; its "no bootstrap.servers" notice is noise.
-    rd_kafka_conf_set(conf, "log_level", "4", error, sizeof(error));
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error));
-    if (handle == nullptr) {
-      rd_kafka_conf_destroy(conf);
-      return Status::Internal(fmt::format("rd_kafka_new: {}", error));
-    }
-    rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(handle, 1);
-    if (cluster == nullptr) {
-      rd_kafka_destroy(handle);
-      return Status::Internal("rd_kafka_mock_cluster_new failed");
-    }
-    return std::unique_ptr<MockCluster>(new MockCluster(handle, cluster));
-  }
-  MockCluster(const MockCluster&) = delete;
-  MockCluster& operator=(const MockCluster&) = delete;
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(handle_);
-  }
-
-  std::string bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
-  Status CreateTopic(const std::string& topic, int partitions) {
-    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return Status::Internal(fmt::format("mock topic {}: {}", topic, rd_kafka_err2str(err)));
-    }
-    return WaitForTopic(bootstrap(), topic, partitions);
-  }
-
- private:
-  MockCluster(rd_kafka_t* handle, rd_kafka_mock_cluster_t* cluster)
-      : handle_(handle), cluster_(cluster) {}
-  rd_kafka_t* handle_;
-  rd_kafka_mock_cluster_t* cluster_;
-};
-
-std::string DefaultBrokerBin() {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "brook-broker";
-  return (self.parent_path() / "brook-broker").string();
-}
 
 struct Figures {
   std::vector<double> produce_ratios;
@@ -284,7 +233,7 @@ Status Run(const Options& options, Figures& figures) {
 int main(int argc, char** argv) {
   using namespace brook::bench;
   Options options;
-  options.broker_bin = DefaultBrokerBin();
+  options.broker_bin = DefaultBrokerBinary();
   CLI::App app{"broker_bench: brook-broker against librdkafka's mock cluster"};
   app.add_option("--broker-bin", options.broker_bin, "the brook-broker binary")
       ->capture_default_str();

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -93,7 +94,15 @@ Result<ProcessMemory> ReadProcessMemory(pid_t pid) {
   return memory;
 }
 
-Result<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(const std::string& binary) {
+std::string DefaultBrokerBinary() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "brook-broker";
+  return (self.parent_path() / "brook-broker").string();
+}
+
+Result<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(
+    const std::string& binary, const std::vector<std::pair<std::string, std::string>>& overrides) {
   if (::access(binary.c_str(), X_OK) != 0) {
     return Status::NotFound(fmt::format("broker binary {}: {}", binary, strerror(errno)));
   }
@@ -112,6 +121,10 @@ Result<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(const std::string& b
       "--override",
       fmt::format("listeners=PLAINTEXT://127.0.0.1:{}", port),
   };
+  for (const auto& [key, value] : overrides) {
+    args.push_back("--override");
+    args.push_back(fmt::format("{}={}", key, value));
+  }
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

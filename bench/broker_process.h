@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bench/bench_util.h"
 #include "common/result.h"
@@ -23,15 +25,22 @@ struct ProcessMemory {
 // Reads VmRSS and VmHWM of `pid`. IOError when the process is gone or the file has neither.
 Result<ProcessMemory> ReadProcessMemory(pid_t pid);
 
+// The brook-broker next to the running executable (build/bin/), or "brook-broker" when
+// /proc/self/exe cannot be read.
+std::string DefaultBrokerBinary();
+
 // One running brook-broker. Start() forks and execs `binary` with
-// `--override log.dirs=<scratch>/data --override listeners=PLAINTEXT://127.0.0.1:<port>`,
-// stdout and stderr going to <scratch>/broker.log, and returns once the port accepts a
-// connection. The child gets SIGTERM if the bench dies first (PR_SET_PDEATHSIG). The destructor
-// stops the broker (SIGTERM, then SIGKILL after 10 s) and removes the scratch directory, so every
-// error path cleans up. Thread safety: none. Not copyable.
+// `--override log.dirs=<scratch>/data --override listeners=PLAINTEXT://127.0.0.1:<port>`
+// followed by one `--override key=value` per entry of `overrides` (Kafka property names), stdout
+// and stderr going to <scratch>/broker.log, and returns once the port accepts a connection. The
+// child gets SIGTERM if the bench dies first (PR_SET_PDEATHSIG). The destructor stops the broker
+// (SIGTERM, then SIGKILL after 10 s) and removes the scratch directory, so every error path
+// cleans up. Thread safety: none. Not copyable.
 class BrokerProcess {
  public:
-  static Result<std::unique_ptr<BrokerProcess>> Start(const std::string& binary);
+  static Result<std::unique_ptr<BrokerProcess>> Start(
+      const std::string& binary,
+      const std::vector<std::pair<std::string, std::string>>& overrides = {});
   BrokerProcess(const BrokerProcess&) = delete;
   BrokerProcess& operator=(const BrokerProcess&) = delete;
   ~BrokerProcess();
