@@ -1,8 +1,8 @@
 // kafkajs 2.2.4 against a Brook broker: create a topic with the admin client, check it is listed,
 // produce 10,000 keyed messages with headers. Prints "ok <n>" and exits 0 when every send was
-// acknowledged. The test that runs this reads the messages back with librdkafka: kafkajs can
-// only consume as a group member, and consumer groups are the next issue.
-// Usage: node roundtrip.js HOST:PORT TOPIC
+// acknowledged. The tests that run this read the messages back with librdkafka and with
+// consume.js (a kafkajs group consumer).
+// Usage: node produce.js HOST:PORT TOPIC
 const { Kafka, logLevel } = require('kafkajs');
 
 async function main() {
