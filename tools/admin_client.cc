@@ -1,61 +1,18 @@
 #include "tools/admin_client.h"
 
-#include <functional>
 #include <memory>
+
+#include "tools/admin_request.h"
 
 namespace brook::tools {
 namespace {
 
-struct EventDeleter {
-  void operator()(rd_kafka_event_t* event) const { rd_kafka_event_destroy(event); }
-};
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* queue) const { rd_kafka_queue_destroy(queue); }
-};
-struct OptionsDeleter {
-  void operator()(rd_kafka_AdminOptions_t* options) const {
-    rd_kafka_AdminOptions_destroy(options);
-  }
-};
 struct ResourceDeleter {
   void operator()(rd_kafka_ConfigResource_t* resource) const {
     rd_kafka_ConfigResource_destroy(resource);
   }
 };
-using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
-using Queue = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-using Options = std::unique_ptr<rd_kafka_AdminOptions_t, OptionsDeleter>;
 using Resource = std::unique_ptr<rd_kafka_ConfigResource_t, ResourceDeleter>;
-
-// Runs one admin request: `send` posts it with the given options to the queue; returns the
-// result event once the broker answered.
-Result<Event> Run(KafkaClient& client,
-                  const std::function<void(rd_kafka_AdminOptions_t*, rd_kafka_queue_t*)>& send) {
-  // A metadata round trip first turns an unreachable broker into a quick, clear error.
-  BROOK_ASSIGN_OR_RETURN(ClusterInfo ignored, client.FetchMetadata());
-  (void)ignored;
-  Options options(rd_kafka_AdminOptions_new(client.handle(), RD_KAFKA_ADMIN_OP_ANY));
-  const int timeout_ms = client.options().request_timeout_ms;
-  char error[256];
-  rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms, error, sizeof(error));
-  rd_kafka_AdminOptions_set_operation_timeout(options.get(), timeout_ms, error, sizeof(error));
-  Queue queue(rd_kafka_queue_new(client.handle()));
-  send(options.get(), queue.get());
-  Event event(rd_kafka_queue_poll(queue.get(), timeout_ms + 5000));
-  if (!event) return Status::TimedOut("no answer from the broker in time");
-  if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const rd_kafka_resp_err_t code = rd_kafka_event_error(event.get());
-    if (code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
-        code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) {
-      return Status::Unsupported(std::string("the broker does not support this request: ") +
-                                 rd_kafka_event_error_string(event.get()));
-    }
-    if (code == RD_KAFKA_RESP_ERR__TRANSPORT) return client.ErrorStatus(code, "");
-    return Status(StatusCode::kInternal,
-                  std::string("request failed: ") + rd_kafka_event_error_string(event.get()));
-  }
-  return event;
-}
 
 Status TopicError(const std::string& topic, rd_kafka_resp_err_t code, const char* message) {
   switch (code) {
@@ -97,9 +54,10 @@ Status AdminClient::CreateTopic(const std::string& topic, int partitions, int re
   for (const auto& [name, value] : configs) {
     rd_kafka_NewTopic_set_config(new_topic, name.c_str(), value.c_str());
   }
-  Result<Event> event = Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-    rd_kafka_CreateTopics(client_->handle(), &new_topic, 1, options, q);
-  });
+  Result<AdminEvent> event =
+      RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+        rd_kafka_CreateTopics(client_->handle(), &new_topic, 1, options, q);
+      });
   rd_kafka_NewTopic_destroy(new_topic);
   if (!event.ok()) return event.status();
   size_t count = 0;
@@ -110,9 +68,10 @@ Status AdminClient::CreateTopic(const std::string& topic, int partitions, int re
 
 Status AdminClient::DeleteTopic(const std::string& topic) {
   rd_kafka_DeleteTopic_t* delete_topic = rd_kafka_DeleteTopic_new(topic.c_str());
-  Result<Event> event = Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-    rd_kafka_DeleteTopics(client_->handle(), &delete_topic, 1, options, q);
-  });
+  Result<AdminEvent> event =
+      RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+        rd_kafka_DeleteTopics(client_->handle(), &delete_topic, 1, options, q);
+      });
   rd_kafka_DeleteTopic_destroy(delete_topic);
   if (!event.ok()) return event.status();
   size_t count = 0;
@@ -126,9 +85,10 @@ Status AdminClient::CreatePartitions(const std::string& topic, int total_partiti
   rd_kafka_NewPartitions_t* partitions =
       rd_kafka_NewPartitions_new(topic.c_str(), total_partitions, error, sizeof(error));
   if (partitions == nullptr) return Status::InvalidArgument(error);
-  Result<Event> event = Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-    rd_kafka_CreatePartitions(client_->handle(), &partitions, 1, options, q);
-  });
+  Result<AdminEvent> event =
+      RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+        rd_kafka_CreatePartitions(client_->handle(), &partitions, 1, options, q);
+      });
   rd_kafka_NewPartitions_destroy(partitions);
   if (!event.ok()) return event.status();
   size_t count = 0;
@@ -140,10 +100,11 @@ Status AdminClient::CreatePartitions(const std::string& topic, int total_partiti
 Result<std::vector<ConfigEntry>> AdminClient::DescribeTopicConfigs(const std::string& topic) {
   Resource resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
-  BROOK_ASSIGN_OR_RETURN(Event event,
-                         Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-                           rd_kafka_DescribeConfigs(client_->handle(), resources, 1, options, q);
-                         }));
+  BROOK_ASSIGN_OR_RETURN(
+      AdminEvent event,
+      RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+        rd_kafka_DescribeConfigs(client_->handle(), resources, 1, options, q);
+      }));
   size_t count = 0;
   const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(
       rd_kafka_event_DescribeConfigs_result(event.get()), &count);
@@ -173,10 +134,11 @@ Status AdminClient::ReplaceTopicConfigs(const std::string& topic,
     rd_kafka_ConfigResource_set_config(resource.get(), name.c_str(), value.c_str());
   }
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
-  BROOK_ASSIGN_OR_RETURN(Event event,
-                         Run(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
-                           rd_kafka_AlterConfigs(client_->handle(), resources, 1, options, q);
-                         }));
+  BROOK_ASSIGN_OR_RETURN(
+      AdminEvent event,
+      RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* q) {
+        rd_kafka_AlterConfigs(client_->handle(), resources, 1, options, q);
+      }));
   size_t count = 0;
   const rd_kafka_ConfigResource_t** altered = rd_kafka_AlterConfigs_result_resources(
       rd_kafka_event_AlterConfigs_result(event.get()), &count);

@@ -95,7 +95,9 @@ Result<std::unique_ptr<KafkaClient>> KafkaClient::Create(Kind kind,
 KafkaClient::KafkaClient(rd_kafka_t* handle, ConnectionOptions options)
     : handle_(handle), options_(std::move(options)) {}
 
-KafkaClient::~KafkaClient() { rd_kafka_destroy(handle_); }
+KafkaClient::~KafkaClient() {
+  if (!abandoned_) rd_kafka_destroy(handle_);
+}
 
 Status KafkaClient::UnreachableStatus() const {
   return Status::Unavailable("cannot reach broker at " + options_.bootstrap_server);

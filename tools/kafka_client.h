@@ -79,6 +79,11 @@ class KafkaClient {
   // One topic; NotFound("topic 'x' does not exist") when the cluster does not have it.
   Result<TopicInfo> FetchTopic(const std::string& topic);
 
+  // Makes the destructor leave the handle alone (its threads end with the process). For after a
+  // coordinator admin request the broker does not support: librdkafka 2.0.2 then deadlocks its
+  // main thread and rd_kafka_destroy never returns (fixed upstream in 8bf0a679c).
+  void Abandon() { abandoned_ = true; }
+
   // The Status for a librdkafka error, with `what` in front of librdkafka's text.
   Status ErrorStatus(rd_kafka_resp_err_t error, const std::string& what) const;
 
@@ -87,6 +92,7 @@ class KafkaClient {
   Status UnreachableStatus() const;
 
   rd_kafka_t* handle_;
+  bool abandoned_ = false;
   ConnectionOptions options_;
 };
 

@@ -1,6 +1,7 @@
 #include "broker/handlers/dispatcher.h"
 
 #include <array>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -14,6 +15,24 @@ namespace {
 std::shared_ptr<spdlog::logger> Logger() {
   static auto logger = GetLogger("broker.request");
   return logger;
+}
+
+// Bad requests close their connection with a warning; a client (or a fuzzer) sending thousands
+// gets one line a second, with the count of the ones left out.
+template <typename... Args>
+void WarnClosing(fmt::format_string<Args...> format, Args&&... args) {
+  static RateLimiter limiter(1000);
+  int64_t suppressed = 0;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
+  if (!limiter.Allow(now, &suppressed)) return;
+  std::string line = fmt::format(format, std::forward<Args>(args)...);
+  if (suppressed > 0) {
+    Logger()->warn("{} ({} similar warnings suppressed)", line, suppressed);
+  } else {
+    Logger()->warn("{}", line);
+  }
 }
 
 using Entry = std::function<void(RequestContext&, ByteView frame, const protocol::RequestFrame&,
@@ -80,8 +99,8 @@ Entry Typed(Handler handler) {
                    server::RequestDispatcher::Respond respond) {
     auto request = protocol::DecodeRequestBody<Request>(frame, parsed);
     if (!request.ok()) {
-      Logger()->warn("[connection {} {}] closing: {}", ctx.connection.id, ctx.connection.peer,
-                     request.status().ToString());
+      WarnClosing("[connection {} {}] closing: {}", ctx.connection.id, ctx.connection.peer,
+                  request.status().ToString());
       return respond(CloseConnection());
     }
     int16_t version = parsed.api_version();
@@ -164,8 +183,8 @@ class Dispatcher final : public server::RequestDispatcher {
   void Dispatch(const server::ConnectionInfo& connection, Bytes frame, Respond respond) override {
     auto parsed = protocol::ParseRequestFrame(frame);
     if (!parsed.ok()) {
-      Logger()->warn("[connection {} {}] closing: {}", connection.id, connection.peer,
-                     parsed.status().ToString());
+      WarnClosing("[connection {} {}] closing: {}", connection.id, connection.peer,
+                  parsed.status().ToString());
       return respond(CloseConnection());
     }
     const Table& table = TheTable();
@@ -181,8 +200,8 @@ class Dispatcher final : public server::RequestDispatcher {
       if (parsed->api_key() == protocol::ApiKey::kApiVersions) {
         return respond(UnsupportedApiVersions(parsed->header.correlation_id));
       }
-      Logger()->warn("[connection {} {}] closing: {} v{} is not served", connection.id,
-                     connection.peer, parsed->api->name, version);
+      WarnClosing("[connection {} {}] closing: {} v{} is not served", connection.id,
+                  connection.peer, parsed->api->name, version);
       return respond(CloseConnection());
     }
     Logger()->trace("[connection {} {}] {} v{} correlation {} client {}", connection.id,
