@@ -18,6 +18,7 @@ using Action = std::function<Status()>;
 void AddTopicsCommand(CLI::App& app, Action& action);
 void AddProduceCommand(CLI::App& app, Action& action);
 void AddConsumeCommand(CLI::App& app, Action& action);
+void AddGroupsCommand(CLI::App& app, Action& action);
 void AddBrokerCommand(CLI::App& app);
 
 // `brook broker ARGS...`: replaces this process with brook-broker from the directory of the

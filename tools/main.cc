@@ -1,4 +1,5 @@
-// brook: command-line tool for topics, producing and consuming, and starting the broker.
+// brook: command-line tool for topics, producing and consuming, consumer groups, and starting
+// the broker.
 // Exit codes: 0 success, 1 the command failed (message on stderr), 2 bad command line.
 
 #include <CLI/CLI.hpp>
@@ -16,12 +17,15 @@ int main(int argc, char** argv) {
     return brook::tools::ExecBroker(argc - 2, argv + 2);
   }
 
-  CLI::App app("brook: manage topics, produce and consume records, run the broker", "brook");
+  CLI::App app(
+      "brook: manage topics and consumer groups, produce and consume records, run the broker",
+      "brook");
   app.require_subcommand(1);
   brook::tools::Action action;
   brook::tools::AddTopicsCommand(app, action);
   brook::tools::AddProduceCommand(app, action);
   brook::tools::AddConsumeCommand(app, action);
+  brook::tools::AddGroupsCommand(app, action);
   brook::tools::AddBrokerCommand(app);
 
   try {
