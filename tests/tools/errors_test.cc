@@ -63,7 +63,10 @@ TEST_F(BrookCliTest, UnreachableBrokerIsReportedByEveryCommand) {
                                                           {"topics", "describe"},
                                                           {"topics", "create", "t"},
                                                           {"produce", "t"},
-                                                          {"consume", "t"}};
+                                                          {"consume", "t"},
+                                                          {"groups", "list"},
+                                                          {"groups", "describe", "g"},
+                                                          {"groups", "delete", "g"}};
   for (std::vector<std::string> args : commands) {
     args.push_back("--bootstrap-server");
     args.push_back(port.Address());
@@ -88,6 +91,19 @@ TEST_F(BrookCliTest, BadFlagsExitWithTwoAndCliMessage) {
       {"topics", "create", "t", "--partitions", "0"},
       {"topics", "create", "t", "--config", "retention.ms"},
       {"topics", "alter", "t"},
+      {"groups"},
+      {"groups", "describe"},
+      {"groups", "delete"},
+      {"groups", "reset-offsets", "--group", "g", "--topic", "t"},
+      {"groups", "reset-offsets", "--group", "g", "--to-earliest"},
+      {"groups", "reset-offsets", "--group", "g", "--topic", "t", "--to-earliest", "--to-latest"},
+      {"groups", "reset-offsets", "--group", "g", "--all-topics", "--topic", "t", "--to-latest"},
+      {"groups", "reset-offsets", "--group", "g", "--topic", "t:x", "--to-latest"},
+      {"groups", "reset-offsets", "--group", "g", "--topic", "t", "--to-datetime", "today"},
+      {"groups", "reset-offsets", "--group", "g", "--topic", "t", "--to-offset", "-1"},
+      {"groups", "reset-offsets", "--group", "g", "--all-topics", "--to-latest", "--dry-run",
+       "--execute"},
+      {"groups", "reset-offsets", "--topic", "t", "--to-latest"},
       {"no-such-command"},
   };
   for (const auto& args : bad) {
@@ -100,7 +116,7 @@ TEST_F(BrookCliTest, BadFlagsExitWithTwoAndCliMessage) {
 TEST_F(BrookCliTest, HelpListsEverySubcommand) {
   ProcessResult help = BrookRaw({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"topics", "produce", "consume", "broker"}) {
+  for (const char* command : {"topics", "produce", "consume", "groups", "broker"}) {
     EXPECT_THAT(help.out, HasSubstr(command));
   }
   ProcessResult consume = BrookRaw({"consume", "--help"});

@@ -5,14 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "broker/app/embedded_broker.h"
-
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "tests/tools/cli_fixture.h"
+#include "tests/tools/real_broker_fixture.h"
 
 namespace brook::tools {
 namespace {
@@ -47,37 +44,6 @@ TEST_F(BrookCliTest, CreateAgainstBrokerWithoutAdminApisFailsCleanly) {
   EXPECT_EQ(created.exit_code, 1);
   EXPECT_THAT(created.err, HasSubstr("brook: request failed: "));
 }
-
-// Against a real broker: an in-process brook-broker (EmbeddedBroker), or the one
-// BROOK_TEST_BOOTSTRAP=HOST:PORT names.
-class BrookCliRealBrokerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* bootstrap = std::getenv("BROOK_TEST_BOOTSTRAP");
-    if (bootstrap != nullptr && *bootstrap != '\0') {
-      bootstrap_ = bootstrap;
-      return;
-    }
-    char pattern[] = "/tmp/brook-cli-test-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
-    auto broker = broker::app::EmbeddedBroker::Start(dir_);
-    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-    broker_ = std::move(broker).value();
-    bootstrap_ = broker_->bootstrap();
-  }
-  void TearDown() override {
-    broker_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-  std::unique_ptr<broker::app::EmbeddedBroker> broker_;
-  std::string dir_;
-  ProcessResult Brook(std::vector<std::string> args) {
-    args.push_back("--bootstrap-server");
-    args.push_back(bootstrap_);
-    return RunBrook(std::move(args));
-  }
-  std::string bootstrap_;
-};
 
 TEST_F(BrookCliRealBrokerTest, TopicLifecycleCreateDescribeAlterDelete) {
   const std::string topic =
