@@ -104,6 +104,30 @@ TEST(FrameTest, ParsesAnApiVersionsV3RequestFromLibrdkafka) {
   EXPECT_FALSE(DecodeRequestBody<MetadataRequest>(frame, *parsed).ok());
 }
 
+TEST(FrameTest, BytesAfterARequestBodyAreIgnoredAsKafkaDoes) {
+  // ListGroups v4 as librdkafka 2.0.2 sends it: the body (empty StatesFilter, empty tagged
+  // fields) is followed by a second empty tagged-field section.
+  RequestHeader header;
+  header.request_api_version = 4;
+  header.correlation_id = 5;
+  header.client_id = "rdkafka";
+  Bytes frame;
+  EncodeRequestFrame(header, ListGroupsRequest{}, &frame);
+  frame.push_back(0x00);
+  Result<RequestFrame> parsed = ParseRequestFrame(frame);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  Result<ListGroupsRequest> body = DecodeRequestBody<ListGroupsRequest>(frame, *parsed);
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_TRUE(body->states_filter.empty());
+
+  // A body that is cut short is still an error.
+  Bytes cut(frame.begin(), frame.end() - 3);
+  parsed = ParseRequestFrame(cut);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(DecodeRequestBody<ListGroupsRequest>(cut, *parsed).status().code(),
+            StatusCode::kCorruption);
+}
+
 TEST(FrameTest, UnknownApiKeyIsUnsupported) {
   Result<RequestFrame> parsed = ParseRequestFrame(Hex("0044000000000001ffff"));
   ASSERT_FALSE(parsed.ok());
