@@ -1,6 +1,7 @@
 #include "broker/server/server.h"
 
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <future>
 #include <unordered_map>
@@ -35,6 +36,36 @@ size_t Response::size() const {
   for (const auto& part : parts) n += part.range.file ? part.range.size : part.bytes.size();
   return n;
 }
+
+// A grow-only byte buffer whose new bytes are not zeroed (std::vector's resize would memset
+// every Fetch's records before pread overwrites them). One per connection, reused.
+class SendBuffer {
+ public:
+  void Clear() { size_ = 0; }
+  // Makes `n` more bytes available at the end and returns where they start.
+  uint8_t* Extend(size_t n) {
+    if (size_ + n > capacity_) {
+      size_t capacity = std::max(size_ + n, capacity_ * 2);
+      std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+      if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+      data_ = std::move(grown);
+      capacity_ = capacity;
+    }
+    uint8_t* at = data_.get() + size_;
+    size_ += n;
+    return at;
+  }
+  void Append(ByteView bytes) {
+    if (!bytes.empty()) std::memcpy(Extend(bytes.size()), bytes.data(), bytes.size());
+  }
+  const uint8_t* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 class Connection;
 
@@ -197,27 +228,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Response& response = *pending_.front().response;
     if (response.head.empty() && response.close_after) return Close();
     // Size prefix, head, then each part; file ranges are read into memory here.
-    out_.clear();
-    AppendBigEndian<int32_t>(out_, static_cast<int32_t>(response.size()));
-    AppendBytes(out_, response.head);
+    out_.Clear();
+    uint8_t* prefix = out_.Extend(4);
+    StoreBigEndian<int32_t>(prefix, static_cast<int32_t>(response.size()));
+    out_.Append(response.head);
     for (auto& part : response.parts) {
       if (part.range.file) {
-        size_t at = out_.size();
-        out_.resize(at + part.range.size);
-        auto n = part.range.file->ReadAt(part.range.position, out_.data() + at, part.range.size);
+        // Read straight into the send buffer (not zeroed first: the read fills it).
+        uint8_t* at = out_.Extend(part.range.size);
+        auto n = part.range.file->ReadAt(part.range.position, at, part.range.size);
         if (!n.ok() || *n != part.range.size) {
           Logger()->error("[connection {} {}] reading {} failed: closing", info_.id, info_.peer,
                           part.range.file->path());
           return Close();
         }
       } else {
-        AppendBytes(out_, part.bytes);
+        out_.Append(part.bytes);
       }
     }
     bool close_after = response.close_after;
     writing_ = true;
     auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(out_),
+    asio::async_write(socket_, asio::buffer(out_.data(), out_.size()),
                       [this, self, close_after](const boost::system::error_code& ec, size_t) {
                         writing_ = false;
                         last_activity_ms_ = SteadyMs();
@@ -233,7 +265,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnectionInfo info_;
   uint8_t size_buffer_[4] = {};
   Bytes frame_;
-  Bytes out_;
+  SendBuffer out_;
   std::deque<Slot> pending_;
   uint64_t next_sequence_ = 0;
   int64_t last_activity_ms_ = 0;
