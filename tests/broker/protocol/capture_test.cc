@@ -1,6 +1,9 @@
-// Real librdkafka 2.0.2 request frames (and librdkafka mock-broker responses) captured on the
-// wire: each decodes without error and re-encodes to the identical bytes, and every truncation
-// of a request frame fails cleanly.
+// Real librdkafka 2.0.2 request frames captured on the wire, with the responses of two brokers:
+// librdkafka's mock broker (shared/reference/kafka-protocol/captures/frames.txt) and Brook itself
+// (captures/kcat-1.7.1-brook.txt, recorded by scripts/capture_frames.py). Each request decodes
+// without error and re-encodes to the identical bytes (less the trailing bytes librdkafka is known
+// to send, see KnownTrailingBytes), every truncation of a request body fails cleanly, and the
+// responses decode and re-encode identically.
 
 #include <gtest/gtest.h>
 
@@ -34,10 +37,10 @@ Bytes FromHex(const std::string& hex) {
   return out;
 }
 
-// frames.txt: "--- request <Api> v<N> corr=<id> (...)" or "--- response ..." followed by one
+// A capture file: "--- request <Api> v<N> corr=<id> (...)" or "--- response ..." followed by one
 // line of hex (size prefix included).
-std::vector<CapturedFrame> LoadCaptures() {
-  std::ifstream in(BROOK_PROTOCOL_CAPTURES);
+std::vector<CapturedFrame> LoadCaptures(const std::string& path) {
+  std::ifstream in(path);
   std::vector<CapturedFrame> frames;
   std::string line;
   std::optional<CapturedFrame> pending;
@@ -78,16 +81,51 @@ std::optional<ApiKey> KeyByName(const std::string& name) {
   return std::nullopt;
 }
 
-class CaptureTest : public ::testing::Test {
+struct CaptureFile {
+  const char* name;  // the test parameter's name
+  const char* path;
+  int min_requests;  // at least this many are checked, so a truncated file is noticed
+  int min_responses;
+};
+
+const CaptureFile kCaptureFiles[] = {
+    {"MockBroker", BROOK_PROTOCOL_CAPTURES, 35, 30},
+    {"Brook", BROOK_OWN_CAPTURES, 50, 45},
+};
+
+class CaptureTest : public ::testing::TestWithParam<CaptureFile> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(std::ifstream(BROOK_PROTOCOL_CAPTURES).good())
-        << "capture file missing: " << BROOK_PROTOCOL_CAPTURES;
-    frames_ = LoadCaptures();
-    ASSERT_GE(frames_.size(), 70u);
+    ASSERT_TRUE(std::ifstream(GetParam().path).good())
+        << "capture file missing: " << GetParam().path;
+    frames_ = LoadCaptures(GetParam().path);
+    ASSERT_GE(frames_.size(),
+              static_cast<size_t>(GetParam().min_requests + GetParam().min_responses));
   }
   std::vector<CapturedFrame> frames_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Files, CaptureTest, ::testing::ValuesIn(kCaptureFiles),
+                         [](const ::testing::TestParamInfo<CaptureFile>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// librdkafka 2.0.2 sends bytes after some request bodies, which Kafka and Brook ignore
+// (DecodeRequestBody). Returns how many the request frame carries in the known cases; 0 for every
+// other frame, whose re-encoding must then match all of its bytes.
+size_t KnownTrailingBytes(const Bytes& frame) {
+  Result<RequestFrame> parsed = ParseRequestFrame(frame);
+  if (!parsed.ok()) return 0;
+  // ListGroups v4: an extra empty tagged-field section (one 0x00).
+  if (parsed->api_key() == ApiKey::kListGroups && parsed->api_version() == 4) return 1;
+  // OffsetFetch v7 for all partitions (null topics): three zero bytes. Neither capture has one
+  // yet (kcat and `brook groups describe` name their partitions); the broker's fix covers it.
+  if (parsed->api_key() == ApiKey::kOffsetFetch && parsed->api_version() == 7) {
+    Result<OffsetFetchRequest> body = DecodeRequestBody<OffsetFetchRequest>(frame, *parsed);
+    if (body.ok() && !body->topics.has_value()) return 3;
+  }
+  return 0;
+}
 
 // Decodes the request and encodes it again; returns the re-encoded frame or an error.
 Result<Bytes> RoundTripRequest(const Bytes& frame) {
@@ -103,7 +141,7 @@ Result<Bytes> RoundTripRequest(const Bytes& frame) {
       Status::Unsupported("no messages"));
 }
 
-TEST_F(CaptureTest, EveryLibrdkafkaRequestDecodesAndReencodesIdentically) {
+TEST_P(CaptureTest, EveryLibrdkafkaRequestDecodesAndReencodesIdentically) {
   int requests = 0;
   for (const CapturedFrame& frame : frames_) {
     if (!frame.request) continue;
@@ -117,12 +155,21 @@ TEST_F(CaptureTest, EveryLibrdkafkaRequestDecodesAndReencodesIdentically) {
     Result<Bytes> again = RoundTripRequest(frame.bytes);
     ASSERT_TRUE(again.ok()) << "line " << frame.line << " " << frame.api << " v" << frame.version
                             << ": " << again.status().ToString();
-    EXPECT_EQ(HexString(*again), HexString(frame.bytes)) << "line " << frame.line;
+    size_t trailing = KnownTrailingBytes(frame.bytes);
+    ASSERT_LT(trailing, frame.bytes.size());
+    size_t body_end = frame.bytes.size() - trailing;
+    Bytes without_trailing(frame.bytes.begin(),
+                           frame.bytes.begin() + static_cast<std::ptrdiff_t>(body_end));
+    EXPECT_EQ(HexString(*again), HexString(without_trailing)) << "line " << frame.line;
+    EXPECT_EQ(HexString(Bytes(frame.bytes.begin() + static_cast<std::ptrdiff_t>(body_end),
+                              frame.bytes.end())),
+              std::string(2 * trailing, '0'))
+        << "line " << frame.line << ": trailing bytes";
   }
-  EXPECT_GE(requests, 35);
+  EXPECT_GE(requests, GetParam().min_requests);
 }
 
-TEST_F(CaptureTest, MockBrokerResponsesInRangeDecodeAndReencodeIdentically) {
+TEST_P(CaptureTest, ResponsesInRangeDecodeAndReencodeIdentically) {
   int checked = 0;
   for (const CapturedFrame& frame : frames_) {
     if (frame.request) continue;
@@ -153,13 +200,15 @@ TEST_F(CaptureTest, MockBrokerResponsesInRangeDecodeAndReencodeIdentically) {
     EXPECT_EQ(HexString(*again), HexString(frame.bytes)) << "line " << frame.line;
     ++checked;
   }
-  EXPECT_GE(checked, 30);
+  EXPECT_GE(checked, GetParam().min_responses);
 }
 
-TEST_F(CaptureTest, EveryTruncatedRequestFailsWithCorruptionNamingApiVersionAndOffset) {
+// Cutting into known trailing bytes leaves a whole body, so only shorter prefixes must fail.
+TEST_P(CaptureTest, EveryTruncatedRequestFailsWithCorruptionNamingApiVersionAndOffset) {
   for (const CapturedFrame& frame : frames_) {
     if (!frame.request) continue;
-    for (size_t length = 0; length < frame.bytes.size(); ++length) {
+    size_t body_end = frame.bytes.size() - KnownTrailingBytes(frame.bytes);
+    for (size_t length = 0; length < body_end; ++length) {
       Bytes prefix(frame.bytes.begin(), frame.bytes.begin() + static_cast<std::ptrdiff_t>(length));
       Result<Bytes> result = RoundTripRequest(prefix);
       ASSERT_FALSE(result.ok()) << "line " << frame.line << " prefix " << length;
