@@ -74,7 +74,13 @@ GroupCoordinator::GroupCoordinator(GroupCoordinatorOptions options, metadata::To
       now_ms_(std::move(now_ms)),
       partitions_(std::max(1, options.offsets_topic_partitions)) {}
 
-GroupCoordinator::~GroupCoordinator() { Shutdown(); }
+GroupCoordinator::~GroupCoordinator() {
+  Shutdown();
+  // The wheel may outlive the coordinator: none of its tasks may call back into it.
+  std::vector<std::string> ids;
+  for (const auto& [id, group] : groups_) ids.push_back(id);
+  for (const auto& id : ids) RemoveGroup(id);
+}
 
 void GroupCoordinator::Startup(Post post) {
   std::optional<metadata::TopicInfo> info = topics_->Find(std::string(kConsumerOffsetsTopic));

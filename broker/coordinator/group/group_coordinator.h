@@ -89,7 +89,8 @@ class GroupCoordinator {
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  // `wheel` and `now_ms` are the event loop's (the server's) timer and clock.
+  // `wheel` and `now_ms` are the event loop's (the server's) timer and clock. The destructor
+  // cancels the coordinator's tasks on the wheel (call it on the loop, or after it stopped).
   GroupCoordinator(GroupCoordinatorOptions options, metadata::TopicManager* topics,
                    server::TimingWheel* wheel, std::function<int64_t()> now_ms);
   ~GroupCoordinator();
