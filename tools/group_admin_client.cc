@@ -199,20 +199,11 @@ Status GroupAdminClient::DeleteGroup(const std::string& group) {
 Result<std::map<TopicPartition, int64_t>> GroupAdminClient::ListCommittedOffsets(
     const std::string& group) {
   BROOK_RETURN_IF_ERROR(CheckGroupSupport());
-  // Every partition of the cluster, named: librdkafka 2.0.2 encodes OffsetFetch v6+ for "all
-  // partitions" (a null list) with three stray bytes after the null array, which brokers that
-  // check a request's length refuse.
-  BROOK_ASSIGN_OR_RETURN(ClusterInfo cluster, client_->FetchMetadata());
-  PartitionList partitions(rd_kafka_topic_partition_list_new(0));
-  for (const TopicInfo& topic : cluster.topics) {
-    for (const PartitionInfo& partition : topic.partitions) {
-      rd_kafka_topic_partition_list_add(partitions.get(), topic.name.c_str(), partition.id);
-    }
-  }
+  // A null partition list asks for every committed offset of the group (librdkafka 2.0.2 adds
+  // three stray bytes after that request's body; brokers ignore them, as brook-broker does).
   std::map<TopicPartition, int64_t> offsets;
-  if (partitions->cnt == 0) return offsets;  // no topics, so no offsets
   rd_kafka_ListConsumerGroupOffsets_t* request =
-      rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), partitions.get());
+      rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
   Result<AdminEvent> event =
       RunAdminRequest(*client_, [&](rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) {
         rd_kafka_ListConsumerGroupOffsets(client_->handle(), &request, 1, options, queue);
