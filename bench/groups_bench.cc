@@ -24,7 +24,8 @@
 //    the first member's join into an empty group, which includes the initial rebalance delay.
 //    Printed per run: when the last of the N-1 had its partitions revoked (it learns of the
 //    rebalance from a Heartbeat), when the last got its new assignment, and when the last read a
-//    record (the reported time). --runs runs per size and side, the sides alternating; medians.
+//    record (the reported time). --runs runs per size and side, the sides alternating; medians,
+//    and for N > 1 the median of "last revoked -> all assigned", the part the broker controls.
 // 2. Offset commits: one consumer per side in a settled group commits offsets of partition 0
 //    (increasing, one partition per call) with rd_kafka_commit(async=0) in a loop, in 0.25 s
 //    slices that alternate between the sides (the machine's load changes faster than a run),
@@ -272,6 +273,8 @@ Result<RebalanceSample> MeasureRebalance(const Target& target, int size, const s
 
 struct Figures {
   std::vector<std::array<double, 2>> rebalance_ms;  // Per group size: median per side.
+  // Per group size above 1: from the last revocation to all assigned, median per side.
+  std::vector<std::array<double, 2>> rejoin_ms;
   std::array<double, 2> commits_per_s{};
   double commits_ratio = 0;  // Brook/mock: the median of the ratios of neighbouring slices.
 };
@@ -283,6 +286,7 @@ Status RunRebalance(const Options& options, const std::vector<Target*>& targets,
       options.runs);
   for (int size : options.sizes) {
     std::vector<std::vector<double>> totals(targets.size());
+    std::vector<std::vector<double>> syncs(targets.size());  // Last revoked -> all assigned.
     for (int run = 0; run < options.runs; ++run) {
       for (size_t k = 0; k < targets.size(); ++k) {
         const size_t side = (k + run) % targets.size();
@@ -291,6 +295,7 @@ Status RunRebalance(const Options& options, const std::vector<Target*>& targets,
         RebalanceSample sample;
         BROOK_ASSIGN_OR_RETURN(sample, MeasureRebalance(target, size, group, options));
         totals[side].push_back(sample.consuming_ms);
+        syncs[side].push_back(sample.assigned_ms - sample.revoked_ms);
         const std::string revoked =
             size == 1 ? std::string("-") : fmt::format("{:.1f}", sample.revoked_ms);
         fmt::print("  N={:<2} run {}  {:<5} {:>8} / {:>8.1f} / {:>8.1f} ms\n", size, run + 1,
@@ -305,6 +310,18 @@ Status RunRebalance(const Options& options, const std::vector<Target*>& targets,
     }
     if (targets.size() == 2) line += fmt::format("  brook/mock {:.2f}", medians[0] / medians[1]);
     fmt::print("{}\n", line);
+    if (size > 1) {
+      // The broker's share: from the last member learning of the rebalance (its revocation)
+      // until all have their assignment: JoinGroup, the end of the join phase, SyncGroup.
+      line = fmt::format("  N={:<2} median from the last revocation to all assigned", size);
+      std::array<double, 2> sync_medians{};
+      for (size_t side = 0; side < targets.size(); ++side) {
+        sync_medians[side] = Median(syncs[side]);
+        line += fmt::format("  {} {:.1f} ms", targets[side]->name, sync_medians[side]);
+      }
+      fmt::print("{}\n", line);
+      figures.rejoin_ms.push_back(sync_medians);
+    }
     figures.rebalance_ms.push_back(medians);
   }
   return Status::Ok();
@@ -555,6 +572,8 @@ int main(int argc, char** argv) {
   const auto& rebalance = figures.rebalance_ms;
   std::string details =
       fmt::format("rebalance_ms_1={:.1f} rebalance_ms_4={:.1f}", rebalance[0][0], rebalance[1][0]);
+  details += fmt::format(" rejoin_ms_4={:.1f} rejoin_ms_16={:.1f}", figures.rejoin_ms[0][0],
+                         figures.rejoin_ms[1][0]);
   details += fmt::format(
       " initial_rebalance_delay_ms={}",
       options.target == "mock" ? kMockInitialDelayMs : options.initial_rebalance_delay_ms);
