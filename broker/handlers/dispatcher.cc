@@ -64,8 +64,8 @@ class ExternalRecordsSplicer final : public protocol::RecordsSplicer {
   std::vector<std::pair<size_t, size_t>> splices_;  // (position in the encoding, range index)
 };
 
-// Encodes a response whose records fields are placeholders for file ranges: the encoded bytes
-// are cut at each placeholder and the ranges go between them as parts, which the server reads
+// Encodes a response whose records fields are tokens standing for file ranges: the encoded bytes
+// are cut at each token and the ranges go between them as parts, which the server reads
 // straight into its send buffer (one copy of each record byte instead of three).
 template <typename Response>
 server::Response EncodeWithExternalRecords(int32_t correlation_id, const Response& response,

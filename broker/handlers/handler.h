@@ -31,10 +31,10 @@ struct RequestContext {
   std::shared_ptr<std::vector<log::ReadResult>> external_records;
 };
 
-// A records field's placeholder for external_records[index]: the bytes the encoder recognises
+// A records field's token standing for external_records[index]: the bytes the encoder recognises
 // (never a valid record batch, which is at least 61 bytes).
 Bytes ExternalRecordsToken(size_t index);
-// The index a placeholder stands for, or nullopt for real record bytes.
+// The index a token stands for, or nullopt for real record bytes.
 std::optional<size_t> ExternalRecordsIndex(ByteView field);
 
 // How a handler answers: exactly once, now or later on the event loop. nullopt = no response
