@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "broker/log/checkpoint.h"
+#include "broker/log/batch_reader.h"
 #include "broker/log/index_format.h"
 #include "broker/log/segment_swap.h"
 #include "common/logging.h"
@@ -96,7 +97,7 @@ Status Log::Load() {
   // Leftovers: temp files of interrupted atomic writes, indexes whose log is gone.
   for (const auto& name : names) {
     bool orphan = false;
-    for (const char* suffix : {kOffsetIndexFileSuffix, kTimeIndexFileSuffix}) {
+    for (const char* suffix : {kOffsetIndexFileSuffix, kTimeIndexFileSuffix, kTxnIndexFileSuffix}) {
       if (auto base = Segment::ParseFileName(name, suffix)) {
         orphan = !std::binary_search(bases.begin(), bases.end(), *base);
       }
@@ -144,6 +145,11 @@ Status Log::Load() {
   Offset end = active().next_offset();
   log_start_offset_ = std::max(start_checkpoint.value_or(Offset(0)), segments_.begin()->first);
   if (log_start_offset_ > end) log_start_offset_ = end;
+  // Markers cut off with a torn tail leave .txnindex entries behind: drop them.
+  for (auto& [base, segment] : segments_) {
+    BROOK_RETURN_IF_ERROR(segment->txn_index().TruncateTo(segment->next_offset()));
+  }
+  BROOK_RETURN_IF_ERROR(LoadProducerStateLocked(end));
   if (open_stats_.segments_recovered > 0 || !clean) {
     // What recovery kept is validated: make it (and the rebuilt indexes) durable.
     BROOK_RETURN_IF_ERROR(FlushLocked(false));
@@ -237,13 +243,36 @@ Result<AppendResult> Log::Append(std::span<uint8_t> batch, const AppendOptions& 
       clean_marker_present_ = false;
     }
     Offset end = active().next_offset();
+    if (view.has_producer_id()) {
+      ProducerCheckResult check = producers_.Check(view);
+      if (options.origin == AppendOrigin::kCoordinator &&
+          check.check != ProducerCheck::kInvalidProducerEpoch) {
+        check = ProducerCheckResult{};  // the coordinator's writes carry no client sequences
+      }
+      if (check.check != ProducerCheck::kAppend) {
+        result.producer_check = check.check;
+        result.producer_error = std::move(check.message);
+        result.log_end_offset = end;
+        result.log_start_offset = log_start_offset_;
+        if (check.duplicate_of) {
+          result.base_offset = check.duplicate_of->first_offset;
+          result.last_offset = check.duplicate_of->last_offset;
+          result.max_timestamp = check.duplicate_of->max_timestamp;
+        }
+        return result;
+      }
+    }
     record::SetBaseOffset(batch.data(), end);
     record::SetPartitionLeaderEpoch(batch.data(), options.leader_epoch);
     BROOK_RETURN_IF_ERROR(MaybeRollLocked(view, &rolled));
     BROOK_RETURN_IF_ERROR(active().Append(view, config_.index_interval_bytes));
+    if (view.has_producer_id()) BROOK_RETURN_IF_ERROR(UpdateProducerStateLocked(view, active()));
 
-    result = AppendResult{view.base_offset(), view.last_offset(), active().next_offset(),
-                          log_start_offset_, view.max_timestamp()};
+    result.base_offset = view.base_offset();
+    result.last_offset = view.last_offset();
+    result.log_end_offset = active().next_offset();
+    result.log_start_offset = log_start_offset_;
+    result.max_timestamp = view.max_timestamp();
     unflushed_records_ += view.record_count();
     if (unflushed_records_ >= config_.flush_messages ||
         clock_->NowMs() - last_flush_ms_ >= config_.flush_ms) {
@@ -309,6 +338,8 @@ Status Log::RollLocked() {
   // The closed segment's indexes are written now; its log file is synced by
   // FlushClosedSegments() without the lock (Kafka flushes it in the background too).
   BROOK_RETURN_IF_ERROR(old.FlushIndexes());
+  // The producer state as of the new segment's base: a reopen replays from here at most.
+  BROOK_RETURN_IF_ERROR(producers_.WriteSnapshot(env_, dir_, base));
   std::unique_ptr<Segment> segment;
   BROOK_ASSIGN_OR_RETURN(segment, Segment::Create(env_, dir_, base));
   segments_.emplace(base, std::move(segment));
@@ -323,6 +354,7 @@ Result<ReadResult> Log::Read(Offset offset, uint64_t max_bytes,
   ReadResult result;
   result.log_start_offset = log_start_offset_;
   result.log_end_offset = end;
+  result.last_stable_offset = producers_.FirstUnstableOffset().value_or(end);
   result.first_batch_offset = offset;
   if (offset < log_start_offset_ || offset > end) {
     return Status::OutOfRange(
@@ -427,6 +459,9 @@ Status Log::DeleteSegmentLocked(Offset base) {
   if (it == segments_.end()) return Status::Ok();
   BROOK_RETURN_IF_ERROR(it->second->DeleteFiles());
   segments_.erase(it);
+  // A snapshot below the first segment cannot be replayed from.
+  BROOK_RETURN_IF_ERROR(
+      ProducerStateManager::DeleteSnapshotsBefore(env_, dir_, segments_.begin()->first));
   if (segments_.begin()->first > log_start_offset_) {
     log_start_offset_ = segments_.begin()->first;
     BROOK_RETURN_IF_ERROR(WriteLogStartCheckpointLocked());
@@ -471,6 +506,7 @@ Status Log::Close() {
   recovery_point_ = active().next_offset();
   BROOK_RETURN_IF_ERROR(WriteRecoveryCheckpointLocked());
   BROOK_RETURN_IF_ERROR(WriteLogStartCheckpointLocked());
+  BROOK_RETURN_IF_ERROR(producers_.WriteSnapshot(env_, dir_, recovery_point_));
   if (!clean_marker_present_) {
     BROOK_RETURN_IF_ERROR(env_->WriteSmallFileAtomically(JoinPath(dir_, kCleanShutdownFile), {}));
     clean_marker_present_ = true;
@@ -505,6 +541,92 @@ Status Log::WriteRecoveryCheckpointLocked() {
                                               topic_, partition_, recovery_point_));
   written_recovery_point_ = recovery_point_;
   return Status::Ok();
+}
+
+Status Log::LoadProducerStateLocked(Offset end) {
+  std::vector<Offset> snapshots;
+  BROOK_ASSIGN_OR_RETURN(snapshots, ProducerStateManager::ListSnapshots(env_, dir_));
+  Offset first = segments_.begin()->first;
+  // Snapshots past the end (a truncated tail) or before the first segment are of no use.
+  BROOK_RETURN_IF_ERROR(ProducerStateManager::DeleteSnapshotsAfter(env_, dir_, end));
+  BROOK_RETURN_IF_ERROR(ProducerStateManager::DeleteSnapshotsBefore(env_, dir_, first));
+  Offset from = first;
+  for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+    if (*it > end || *it < first) continue;
+    Status loaded = producers_.LoadSnapshot(env_, dir_, *it);
+    if (loaded.ok()) {
+      from = *it;
+      break;
+    }
+    Logger()->warn("[{}] deleting unreadable producer snapshot {}: {}", name_,
+                   ProducerStateManager::SnapshotFileName(*it), loaded.ToString());
+    BROOK_RETURN_IF_ERROR(
+        env_->DeleteFile(JoinPath(dir_, ProducerStateManager::SnapshotFileName(*it))));
+    producers_.Clear();
+  }
+  return ReplayProducerStateLocked(from, end);
+}
+
+Status Log::ReplayProducerStateLocked(Offset from, Offset end) {
+  if (from >= end) return Status::Ok();
+  int64_t batches = 0;
+  auto it = segments_.upper_bound(from);
+  if (it != segments_.begin()) --it;
+  for (; it != segments_.end(); ++it) {
+    Segment& segment = *it->second;
+    std::optional<BatchLocation> first;
+    BROOK_ASSIGN_OR_RETURN(first, segment.FindBatch(from));
+    if (!first) continue;
+    BatchReader reader(segment.log_file().get(), first->position, segment.size());
+    while (true) {
+      std::optional<RecordBatchView> batch;
+      BROOK_ASSIGN_OR_RETURN(batch, reader.Next());
+      if (!batch) break;
+      if (batch->base_offset() < from || !batch->has_producer_id()) continue;
+      BROOK_RETURN_IF_ERROR(UpdateProducerStateLocked(*batch, segment));
+      ++batches;
+    }
+  }
+  Logger()->debug("[{}] producer state: {} producers after replaying {} batches from offset {}",
+                  name_, producers_.size(), batches, from);
+  return Status::Ok();
+}
+
+Status Log::UpdateProducerStateLocked(const RecordBatchView& batch, Segment& segment) {
+  std::optional<CompletedTxn> completed;
+  BROOK_ASSIGN_OR_RETURN(completed, producers_.Update(batch));
+  if (!completed || !completed->aborted) return Status::Ok();
+  if (segment.txn_index().Contains(completed->last_offset)) return Status::Ok();
+  Offset lso = producers_.FirstUnstableOffset().value_or(batch.next_offset());
+  return segment.txn_index().Append(
+      {completed->producer_id, completed->first_offset, completed->last_offset, lso});
+}
+
+Offset Log::last_stable_offset() const {
+  std::lock_guard lock(mutex_);
+  return producers_.FirstUnstableOffset().value_or(active().next_offset());
+}
+
+std::vector<AbortedTxn> Log::CollectAbortedTxns(Offset from, Offset upper) const {
+  std::lock_guard lock(mutex_);
+  std::vector<AbortedTxn> out;
+  // Markers at or after `from` sit in the segment holding `from` or later ones.
+  auto it = segments_.upper_bound(from);
+  if (it != segments_.begin()) --it;
+  for (; it != segments_.end(); ++it) it->second->txn_index().Collect(from, upper, &out);
+  return out;
+}
+
+std::vector<ProducerEntry> Log::Producers() const {
+  std::lock_guard lock(mutex_);
+  std::vector<ProducerEntry> out;
+  for (const auto& [id, entry] : producers_.producers()) out.push_back(entry);
+  return out;
+}
+
+int Log::RemoveExpiredProducers(int64_t now_ms, int64_t expiration_ms) {
+  std::lock_guard lock(mutex_);
+  return producers_.RemoveExpired(now_ms, expiration_ms);
 }
 
 Offset Log::log_start_offset() const {

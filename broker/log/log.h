@@ -11,7 +11,9 @@
 
 #include "broker/log/env.h"
 #include "broker/log/log_config.h"
+#include "broker/log/producer_state.h"
 #include "broker/log/segment.h"
+#include "broker/log/transaction_index.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/strong_id.h"
@@ -20,7 +22,13 @@ namespace brook::broker::log {
 
 class LogCleaner;
 
+// Who writes a batch (Kafka's AppendOrigin). Client batches get every producer check (sequence,
+// duplicates, epoch, transaction state); coordinator batches (transaction markers, transactional
+// offset commits of the group coordinator) only the epoch check.
+enum class AppendOrigin { kClient, kCoordinator };
+
 struct AppendOptions {
+  AppendOrigin origin = AppendOrigin::kClient;
   // Written into the batch's PartitionLeaderEpoch. Single node: always 0.
   int32_t leader_epoch = 0;
   // The caller already checked the batch's CRC (the Produce handler's validation): skip the
@@ -29,11 +37,20 @@ struct AppendOptions {
 };
 
 struct AppendResult {
-  Offset base_offset;     // first offset of the appended batch
-  Offset last_offset;     // last offset of the appended batch
+  // What the producer state said. Anything other than kAppend and kDuplicate means nothing was
+  // written and the offsets below are unset; `producer_error` says why.
+  ProducerCheck producer_check = ProducerCheck::kAppend;
+  std::string producer_error;
+  Offset base_offset;     // first offset of the appended batch (of the original for a duplicate)
+  Offset last_offset;     // last offset of the appended batch (of the original for a duplicate)
   Offset log_end_offset;  // next offset to be assigned
   Offset log_start_offset;
   int64_t max_timestamp = -1;
+
+  bool appended() const { return producer_check == ProducerCheck::kAppend; }
+  bool rejected() const {
+    return producer_check != ProducerCheck::kAppend && producer_check != ProducerCheck::kDuplicate;
+  }
 };
 
 // Bytes of a partition that a fetch returns: a range of one segment file holding whole batches.
@@ -46,6 +63,7 @@ struct ReadResult {
   Offset first_batch_offset;  // base offset of the first batch in the range
   Offset log_start_offset;
   Offset log_end_offset;
+  Offset last_stable_offset;
 
   bool empty() const { return size == 0; }
   // Copies the range into memory.
@@ -77,6 +95,12 @@ struct OpenStats {
 // the recovery point (the offset up to which the log was last flushed), cuts a torn or corrupt
 // tail at the last good batch, and rebuilds missing or damaged indexes.
 //
+// Producer state (producer_state.h) is checked and updated under the same lock as the append, so
+// an idempotent producer's retry is answered with the original offsets and transactions give the
+// last stable offset (LSO); ABORT markers add to the segment's .txnindex. The state is
+// snapshotted at each roll and at Close() and rebuilt on open from the newest snapshot plus the
+// batches after it.
+//
 // Thread safety: all methods are safe to call concurrently; one mutex serialises them.
 class Log {
  public:
@@ -89,10 +113,11 @@ class Log {
   Log& operator=(const Log&) = delete;
 
   // Appends one record batch (`batch` must hold exactly one), rewriting its BaseOffset and
-  // PartitionLeaderEpoch in place. Errors: Corruption (bad length, magic or CRC), TooLarge
-  // (over max.message.bytes), InvalidArgument (negative LastOffsetDelta), FailedPrecondition
-  // (closed), IOError. Nothing is written when it fails (the BaseOffset and epoch of `batch`
-  // may have been rewritten).
+  // PartitionLeaderEpoch in place. Errors: Corruption (bad length, magic or CRC, or an unreadable
+  // control record), TooLarge (over max.message.bytes), InvalidArgument (negative
+  // LastOffsetDelta), FailedPrecondition (closed), IOError. Nothing is written when it fails or
+  // when the producer state rejects the batch or finds it a duplicate (see AppendResult; the
+  // BaseOffset and epoch of `batch` may have been rewritten).
   Result<AppendResult> Append(std::span<uint8_t> batch, const AppendOptions& options = {});
 
   // Whole batches starting with the one that holds `offset`, up to `max_bytes` but always at
@@ -100,6 +125,18 @@ class Log {
   // Empty at the log end. OutOfRange when `offset` is below the log start or past the end.
   Result<ReadResult> Read(Offset offset, uint64_t max_bytes,
                           std::optional<Offset> upper_bound = std::nullopt) const;
+
+  // The last stable offset: the first offset of the oldest open transaction, else the log end.
+  Offset last_stable_offset() const;
+  // The aborted transactions a read_committed fetch of [from, upper) must list: every entry of
+  // the .txnindex files whose ABORT marker is at or after `from` and whose first offset is below
+  // `upper`, in marker order.
+  std::vector<AbortedTxn> CollectAbortedTxns(Offset from, Offset upper) const;
+  // The producers this partition knows (DescribeProducers).
+  std::vector<ProducerEntry> Producers() const;
+  // Forgets producers idle for `expiration_ms` (producer.id.expiration.ms) without an open
+  // transaction. Returns how many.
+  int RemoveExpiredProducers(int64_t now_ms, int64_t expiration_ms);
 
   // The first offset (>= log start) whose record timestamp is >= `timestamp`, with that
   // timestamp; nullopt when every record is older.
@@ -147,6 +184,11 @@ class Log {
   Log(Env* env, std::string dir, LogConfig config, Clock* clock);
   Status Load();
   Status RecoverSegments(bool clean, Offset recovery_point);
+  Status LoadProducerStateLocked(Offset end);
+  Status ReplayProducerStateLocked(Offset from, Offset end);
+  // Applies an appended (or replayed) batch to the producer state; an ABORT goes to the
+  // .txnindex of `segment` unless it is there already.
+  Status UpdateProducerStateLocked(const record::RecordBatchView& batch, Segment& segment);
   Status MaybeRollLocked(const record::RecordBatchView& batch, bool* rolled);
   Status RollLocked();
   Status FlushClosedSegments();
@@ -168,6 +210,7 @@ class Log {
   mutable std::mutex mutex_;
   LogConfig config_;
   std::map<Offset, std::unique_ptr<Segment>> segments_;
+  ProducerStateManager producers_;
   Offset log_start_offset_;
   Offset recovery_point_;
   int64_t active_created_ms_ = 0;

@@ -42,6 +42,7 @@ Status Segment::OpenFiles() {
   log_file_ = std::move(log);
   BROOK_ASSIGN_OR_RETURN(index_file_, env_->OpenFile(PathOf(kOffsetIndexFileSuffix)));
   BROOK_ASSIGN_OR_RETURN(time_index_file_, env_->OpenFile(PathOf(kTimeIndexFileSuffix)));
+  BROOK_ASSIGN_OR_RETURN(txn_index_, TransactionIndex::Open(env_, PathOf(kTxnIndexFileSuffix)));
   return Status::Ok();
 }
 
@@ -52,6 +53,7 @@ Result<std::unique_ptr<Segment>> Segment::Create(Env* env, const std::string& di
   BROOK_RETURN_IF_ERROR(segment->log_file_->Truncate(0));
   BROOK_RETURN_IF_ERROR(segment->index_file_->Truncate(0));
   BROOK_RETURN_IF_ERROR(segment->time_index_file_->Truncate(0));
+  BROOK_RETURN_IF_ERROR(segment->txn_index_->Delete());
   return segment;
 }
 
@@ -321,6 +323,7 @@ Result<uint64_t> Segment::TruncateFromOffset(Offset offset, int32_t index_interv
   uint64_t removed = log_file_->Size() - position;
   BROOK_RETURN_IF_ERROR(log_file_->Truncate(position));
   log_dirty_ = true;
+  BROOK_RETURN_IF_ERROR(txn_index_->TruncateTo(offset));
   SegmentRecovery rebuilt;
   BROOK_ASSIGN_OR_RETURN(rebuilt, Recover(0, base_, index_interval_bytes, false));
   return removed;
@@ -354,7 +357,7 @@ Status Segment::FlushIndexes() {
     BROOK_RETURN_IF_ERROR(time_index_file_->Sync());
   }
   indexes_need_rewrite_ = false;
-  return Status::Ok();
+  return txn_index_->Flush();
 }
 
 Status Segment::Flush() {
@@ -378,7 +381,8 @@ bool Segment::index_full(int64_t index_bytes_limit) const {
 Status Segment::DeleteFiles() {
   BROOK_RETURN_IF_ERROR(env_->DeleteFile(PathOf(kLogFileSuffix)));
   BROOK_RETURN_IF_ERROR(env_->DeleteFile(PathOf(kOffsetIndexFileSuffix)));
-  return env_->DeleteFile(PathOf(kTimeIndexFileSuffix));
+  BROOK_RETURN_IF_ERROR(env_->DeleteFile(PathOf(kTimeIndexFileSuffix)));
+  return txn_index_->Delete();
 }
 
 }  // namespace brook::broker::log

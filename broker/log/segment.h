@@ -7,6 +7,7 @@
 
 #include "broker/log/env.h"
 #include "broker/log/offset_index.h"
+#include "broker/log/transaction_index.h"
 #include "broker/record/record_batch.h"
 #include "common/result.h"
 #include "common/strong_id.h"
@@ -29,7 +30,8 @@ struct SegmentRecovery {
   std::string reason;  // why it truncated, empty when it did not
 };
 
-// One segment of a partition log: <base>.log with its .index and .timeindex (index_format.h).
+// One segment of a partition log: <base>.log with its .index and .timeindex (index_format.h), and
+// the aborted-transaction index .txnindex (transaction_index.h) once an ABORT marker lands in it.
 // Appends go to the end; indexes get an entry every index.interval.bytes and reach their files on
 // Flush(). The segment knows its next offset and largest timestamp.
 // Thread safety: none; the owning Log serialises all calls. The log file is shared (shared_ptr)
@@ -90,7 +92,7 @@ class Segment {
   // A segment stops being active: record the final time-index entry (Kafka does the same), so a
   // reopen knows the largest timestamp without a scan.
   void MarkInactive();
-  // Deletes the three files.
+  // Deletes the segment's files.
   Status DeleteFiles();
 
   Offset base_offset() const { return base_; }
@@ -105,6 +107,8 @@ class Segment {
   const std::shared_ptr<File>& log_file() const { return log_file_; }
   const OffsetIndex& offset_index() const { return index_; }
   const TimeIndex& time_index() const { return time_index_; }
+  TransactionIndex& txn_index() { return *txn_index_; }
+  const TransactionIndex& txn_index() const { return *txn_index_; }
   std::string log_path() const;
 
   static std::string FileName(Offset base, const char* suffix);
@@ -139,6 +143,7 @@ class Segment {
   std::shared_ptr<File> log_file_;
   std::unique_ptr<File> index_file_;
   std::unique_ptr<File> time_index_file_;
+  std::unique_ptr<TransactionIndex> txn_index_;
   OffsetIndex index_;
   TimeIndex time_index_;
   size_t index_entries_on_disk_ = 0;

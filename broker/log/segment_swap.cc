@@ -36,7 +36,8 @@ Status CompleteSwap(Env* env, const std::string& dir, Offset base) {
   std::istringstream in{std::string(AsChars(data))};
   std::vector<Offset> replaced;
   for (int64_t v; in >> v;) replaced.push_back(Offset(v));
-  const char* suffixes[] = {kOffsetIndexFileSuffix, kTimeIndexFileSuffix, kLogFileSuffix};
+  const char* suffixes[] = {kOffsetIndexFileSuffix, kTimeIndexFileSuffix, kTxnIndexFileSuffix,
+                            kLogFileSuffix};
   auto path = [&](Offset b, const char* suffix) {
     return JoinPath(dir, Segment::FileName(b, suffix));
   };
