@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "broker/log/checkpoint.h"
 #include "broker/log/batch_reader.h"
+#include "broker/log/checkpoint.h"
 #include "broker/log/index_format.h"
 #include "broker/log/segment_swap.h"
 #include "common/logging.h"
@@ -243,6 +243,7 @@ Result<AppendResult> Log::Append(std::span<uint8_t> batch, const AppendOptions& 
       clean_marker_present_ = false;
     }
     Offset end = active().next_offset();
+    record::SetBaseOffset(batch.data(), end);  // before the check: its messages name the offset
     if (view.has_producer_id()) {
       ProducerCheckResult check = producers_.Check(view);
       if (options.origin == AppendOrigin::kCoordinator &&
@@ -262,7 +263,6 @@ Result<AppendResult> Log::Append(std::span<uint8_t> batch, const AppendOptions& 
         return result;
       }
     }
-    record::SetBaseOffset(batch.data(), end);
     record::SetPartitionLeaderEpoch(batch.data(), options.leader_epoch);
     BROOK_RETURN_IF_ERROR(MaybeRollLocked(view, &rolled));
     BROOK_RETURN_IF_ERROR(active().Append(view, config_.index_interval_bytes));
