@@ -29,6 +29,19 @@ const Bytes* Member::MetadataFor(std::string_view protocol) const {
   return nullptr;
 }
 
+void MergeCommittedTxnOffsets(OffsetMap& committed, OffsetMap txn_offsets) {
+  for (auto& [partition, offset] : txn_offsets) {
+    auto it = committed.find(partition);
+    if (it != committed.end() && it->second.record_offset > offset.record_offset) continue;
+    committed[partition] = std::move(offset);
+  }
+}
+
+bool Group::HasPendingTxnOffset(const TopicPartition& partition) const {
+  return std::any_of(pending_txn_offsets.begin(), pending_txn_offsets.end(),
+                     [&](const auto& producer) { return producer.second.count(partition) > 0; });
+}
+
 bool Group::IsStaticMemberFenced(const std::optional<std::string>& instance_id,
                                  const std::string& member_id) const {
   if (!instance_id) return false;

@@ -1,8 +1,9 @@
 #pragma once
 
-// One classic consumer group as its coordinator keeps it: state, generation, members, and the
-// committed offsets. The transitions live in GroupCoordinator (group_coordinator.h, which draws
-// the state machine); this file holds the data and the questions asked of it.
+// One classic consumer group as its coordinator keeps it: state, generation, members, the
+// committed offsets and the transactional ones still pending. The transitions live in
+// GroupCoordinator (group_coordinator.h, which draws the state machine); this file holds the data
+// and the questions asked of it.
 
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "broker/protocol/messages.h"
 #include "broker/server/timing_wheel.h"
 #include "common/bytes.h"
+#include "common/strong_id.h"
 
 namespace brook::broker::coordinator {
 
@@ -65,9 +67,19 @@ struct CommittedOffset {
   int64_t commit_timestamp_ms = 0;
   // Set only by OffsetCommit v2-4 with a retention time (Kafka's value v1).
   std::optional<int64_t> expire_timestamp_ms;
+  // Where the record holding this offset is in __consumer_offsets (-1: not known). A committed
+  // transaction's offset replaces a committed one only if its record is the newer (Kafka's rule).
+  Offset record_offset{-1};
 };
 
 using TopicPartition = std::pair<std::string, int32_t>;
+using OffsetMap = std::map<TopicPartition, CommittedOffset>;
+
+// Makes a committed transaction's offsets committed ones: each replaces the committed offset of
+// its partition unless that one's record came later in __consumer_offsets (a plain commit
+// written after the transactional one wins, even before the COMMIT marker). Kafka's
+// GroupMetadata.completePendingTxnOffsetCommit; the loader applies the same rule.
+void MergeCommittedTxnOffsets(OffsetMap& committed, OffsetMap txn_offsets);
 
 struct Group {
   std::string id;
@@ -83,7 +95,11 @@ struct Group {
   std::map<std::string, server::TimingWheel::TaskId> pending_members;
   // Members of the current generation that have not sent SyncGroup yet.
   std::set<std::string> pending_sync;
-  std::map<TopicPartition, CommittedOffset> offsets;
+  OffsetMap offsets;
+  // TxnOffsetCommit offsets whose transaction has not ended, per producer id: invisible to
+  // OffsetFetch (RequireStable answers UNSTABLE_OFFSET_COMMIT for their partitions) until the
+  // producer's COMMIT marker reaches the group's __consumer_offsets partition; dropped at ABORT.
+  std::map<ProducerId, OffsetMap> pending_txn_offsets;
 
   // The join phase's timer (initial delay or rebalance timeout) and the sync deadline, or 0.
   server::TimingWheel::TaskId join_task = 0;
@@ -95,6 +111,7 @@ struct Group {
   int64_t initial_delay_remaining_ms = 0;
 
   bool Is(GroupState s) const { return state == s; }
+  bool HasPendingTxnOffset(const TopicPartition& partition) const;
   bool IsStaticMemberFenced(const std::optional<std::string>& instance_id,
                             const std::string& member_id) const;
   // Whether a member with this protocol type and these protocols may join: any type and at

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "broker/record/batch_builder.h"
+#include "broker/record/control_record.h"
 #include "common/logging.h"
 #include "common/uuid.h"
 
@@ -21,6 +22,12 @@ std::shared_ptr<spdlog::logger> Logger() {
 }
 
 int16_t Code(ErrorCode code) { return static_cast<int16_t>(code); }
+
+// An offset commit that could not be written, as Kafka's storeOffsets answers it.
+ErrorCode StoreError(const Status& status) {
+  return status.code() == StatusCode::kTooLarge ? ErrorCode::kInvalidCommitOffsetSize
+                                                : ErrorCode::kCoordinatorNotAvailable;
+}
 
 // Java's UUID.toString() form, as Kafka appends to member ids.
 std::string UuidText() {
@@ -155,11 +162,28 @@ void GroupCoordinator::Install(int32_t partition, LoadedGroups loaded) {
     offsets += committed.size();
     group.offsets = std::move(committed);
   }
+  size_t pending = 0;
+  for (auto& [id, producers] : loaded.pending_offsets) {
+    Group& group = GetOrCreateGroup(id);
+    for (auto& [producer_id, txn_offsets] : producers) {
+      pending += txn_offsets.size();
+      txn_groups_[producer_id].insert(id);
+      group.pending_txn_offsets[producer_id] = std::move(txn_offsets);
+    }
+  }
   partition_state_[partition] = PartitionState::kLoaded;
   if (loaded.records > 0) {
-    Logger()->info("{}-{}: loaded {} records ({} groups, {} offsets){}", kConsumerOffsetsTopic,
-                   partition, loaded.records, loaded.groups.size(), offsets,
-                   loaded.skipped ? fmt::format(", skipped {}", loaded.skipped) : "");
+    Logger()->info("{}-{}: loaded {} records ({} groups, {} offsets, {} pending in transactions){}",
+                   kConsumerOffsetsTopic, partition, loaded.records, loaded.groups.size(), offsets,
+                   pending, loaded.skipped ? fmt::format(", skipped {}", loaded.skipped) : "");
+  }
+  // Markers written during the load; the loader may have read them already (then nothing of
+  // that producer is pending and this does nothing).
+  auto deferred = deferred_txn_ends_.extract(partition);
+  if (!deferred.empty()) {
+    for (const auto& [producer_id, commit] : deferred.mapped()) {
+      CompleteTxn(partition, producer_id, commit);
+    }
   }
 }
 
@@ -206,6 +230,11 @@ Group* GroupCoordinator::GetGroup(const std::string& group_id) {
 const Group* GroupCoordinator::FindGroup(const std::string& group_id) const {
   auto it = groups_.find(group_id);
   return it == groups_.end() ? nullptr : it->second.get();
+}
+
+bool GroupCoordinator::HasPendingTxnOffsets(const std::string& group_id) const {
+  const Group* group = FindGroup(group_id);
+  return group != nullptr && !group->pending_txn_offsets.empty();
 }
 
 Group& GroupCoordinator::GetOrCreateGroup(const std::string& group_id) {
@@ -898,11 +927,11 @@ protocol::OffsetCommitResponse GroupCoordinator::CommitOffsets(
     }
   }
   if (records.empty()) return r;
-  Status stored = Append(group->id, std::move(records));
+  auto stored = AppendBatch(group->id, std::move(records));
+  if (stored.ok() && stored->rejected()) stored = Status::Internal(stored->producer_error);
   if (!stored.ok()) {
-    ErrorCode code = stored.code() == StatusCode::kTooLarge ? ErrorCode::kInvalidCommitOffsetSize
-                                                            : ErrorCode::kCoordinatorNotAvailable;
-    Logger()->warn("group {}: storing offsets failed: {}", group->id, stored.ToString());
+    Logger()->warn("group {}: storing offsets failed: {}", group->id, stored.status().ToString());
+    ErrorCode code = StoreError(stored.status());
     for (auto& topic : r.topics) {
       for (auto& p : topic.partitions) {
         if (p.error_code == Code(ErrorCode::kNone)) p.error_code = Code(code);
@@ -910,13 +939,19 @@ protocol::OffsetCommitResponse GroupCoordinator::CommitOffsets(
     }
     return r;
   }
-  for (auto& [tp, offset] : accepted) group->offsets[tp] = std::move(offset);
+  Offset record_offset = stored->base_offset;
+  for (auto& [tp, offset] : accepted) {
+    offset.record_offset = record_offset;
+    ++record_offset;
+    group->offsets[tp] = std::move(offset);
+  }
   return r;
 }
 
 protocol::OffsetFetchResponse GroupCoordinator::FetchOffsets(
     const protocol::OffsetFetchRequest& request, const RequestInfo& info) {
   using Partition = protocol::OffsetFetchResponse::OffsetFetchResponsePartition;
+  bool require_stable = info.version >= 7 && request.require_stable;
   struct TopicOut {
     std::string name;
     std::vector<Partition> partitions;
@@ -936,7 +971,11 @@ protocol::OffsetFetchResponse GroupCoordinator::FetchOffsets(
           p.committed_leader_epoch = -1;
           p.metadata = "";
           p.error_code = Code(*error);
-          if (group != nullptr) {
+          bool unstable = require_stable && group && group->HasPendingTxnOffset({topic, partition});
+          if (unstable) {
+            // Kafka answers no offset with it: the client retries until the transaction ends.
+            p.error_code = Code(ErrorCode::kUnstableOffsetCommit);
+          } else if (group != nullptr) {
             auto it = group->offsets.find({topic, partition});
             if (it != group->offsets.end()) {
               p.committed_offset = it->second.offset;
@@ -953,7 +992,16 @@ protocol::OffsetFetchResponse GroupCoordinator::FetchOffsets(
             for (int32_t p : partitions) t.partitions.push_back(lookup(topic, p));
           }
         } else if (group != nullptr) {
-          for (const auto& [tp, offset] : group->offsets) {
+          // Every committed partition; with RequireStable also those only a transaction holds,
+          // so a consumer asking for all of them still learns it must wait.
+          std::set<TopicPartition> partitions;
+          for (const auto& [tp, offset] : group->offsets) partitions.insert(tp);
+          if (require_stable) {
+            for (const auto& [producer_id, pending] : group->pending_txn_offsets) {
+              for (const auto& [tp, offset] : pending) partitions.insert(tp);
+            }
+          }
+          for (const auto& tp : partitions) {
             if (out.empty() || out.back().name != tp.first) out.push_back({tp.first, {}});
             out.back().partitions.push_back(lookup(tp.first, tp.second));
           }
@@ -1006,6 +1054,177 @@ protocol::OffsetFetchResponse GroupCoordinator::FetchOffsets(
   return r;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Transactional offsets
+
+protocol::TxnOffsetCommitResponse GroupCoordinator::CommitTxnOffsets(
+    const protocol::TxnOffsetCommitRequest& request, const RequestInfo& info) {
+  protocol::TxnOffsetCommitResponse r;
+  // Every partition of the request, with one error for all of them.
+  auto all = [&](ErrorCode code) {
+    r.topics.clear();
+    for (const auto& t : request.topics) {
+      auto& topic = r.topics.emplace_back();
+      topic.name = t.name;
+      for (const auto& p : t.partitions) {
+        auto& out = topic.partitions.emplace_back();
+        out.partition_index = p.partition_index;
+        out.error_code = Code(code);
+      }
+    }
+    return r;
+  };
+  if (ErrorCode e = CheckGroupId(request.group_id); e != ErrorCode::kNone) return all(e);
+  // No real client sends this (Kafka fails building the batch); a transactional batch without a
+  // producer would stay pending forever, since no marker can end it.
+  if (request.producer_id < 0) return all(ErrorCode::kInvalidRequest);
+  // v0-2 carry no member (KIP-447 added it in v3): no member check then.
+  bool v3 = info.version >= 3;
+  int32_t generation = v3 ? request.generation_id : -1;
+  std::string member_id = v3 ? request.member_id : "";
+  std::optional<std::string> instance_id = v3 ? request.group_instance_id : std::nullopt;
+  bool created = GetGroup(request.group_id) == nullptr;
+  Group* group = &GetOrCreateGroup(request.group_id);  // Kafka creates a missing group Empty
+  // Kafka's validateOffsetCommit with isTransactional: unlike OffsetCommit, no check of the
+  // state (a rebalance does not fence a transaction) and none without member information.
+  ErrorCode e = ErrorCode::kNone;
+  if (group->Is(GroupState::kDead)) {
+    e = ErrorCode::kCoordinatorNotAvailable;
+  } else if (group->IsStaticMemberFenced(instance_id, member_id)) {
+    e = ErrorCode::kFencedInstanceId;
+  } else if (generation >= 0 || !member_id.empty() || instance_id) {
+    if (!group->members.count(member_id)) {
+      e = ErrorCode::kUnknownMemberId;
+    } else if (generation != group->generation) {
+      e = ErrorCode::kIllegalGeneration;
+    }
+  }
+
+  int64_t now = now_ms_();
+  std::vector<KeyValue> records;
+  std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
+  if (e == ErrorCode::kNone) {
+    for (const auto& t : request.topics) {
+      auto& topic = r.topics.emplace_back();
+      topic.name = t.name;
+      std::optional<metadata::TopicInfo> known = topics_->Find(t.name);
+      for (const auto& p : t.partitions) {
+        auto& out = topic.partitions.emplace_back();
+        out.partition_index = p.partition_index;
+        out.error_code = Code(ErrorCode::kNone);
+        if (!known || p.partition_index < 0 || p.partition_index >= known->partitions) {
+          out.error_code = Code(ErrorCode::kUnknownTopicOrPartition);
+          continue;
+        }
+        std::string metadata = p.committed_metadata.value_or("");
+        if (static_cast<int64_t>(metadata.size()) > options_.offset_metadata_max_bytes) {
+          out.error_code = Code(ErrorCode::kOffsetMetadataTooLarge);
+          continue;
+        }
+        CommittedOffset offset;
+        offset.offset = p.committed_offset;
+        offset.leader_epoch = info.version >= 2 ? p.committed_leader_epoch : -1;
+        offset.metadata = std::move(metadata);
+        offset.commit_timestamp_ms = now;
+        records.emplace_back(OffsetCommitKeyBytes(group->id, t.name, p.partition_index),
+                             OffsetCommitValueBytes(offset));
+        accepted.emplace_back(TopicPartition{t.name, p.partition_index}, std::move(offset));
+      }
+    }
+  }
+  if (!records.empty()) {
+    // One transactional batch of the producer, as Kafka writes it: the producer state of the
+    // offsets partition opens the producer's transaction there and fences an older epoch.
+    record::BatchBuilderOptions batch;
+    batch.producer_id = ProducerId(request.producer_id);
+    batch.producer_epoch = ProducerEpoch(request.producer_epoch);
+    batch.base_sequence = record::kNoSequence;
+    batch.transactional = true;
+    log::AppendOptions append;
+    append.origin = log::AppendOrigin::kCoordinator;
+    auto stored = AppendBatch(group->id, std::move(records), batch, append);
+    if (!stored.ok()) {
+      Logger()->warn("group {}: storing transactional offsets of producer {} failed: {}", group->id,
+                     request.producer_id, stored.status().ToString());
+      e = StoreError(stored.status());
+    } else if (stored->rejected()) {
+      // INVALID_PRODUCER_EPOCH (47) for every version: it is what Kafka's storeOffsets passes on
+      // from the log (ProducerStateManager answers 47 since 2.7; PRODUCER_FENCED, 90, only comes
+      // from the transaction coordinator), and librdkafka 2.0.2 handles 47 in TxnOffsetCommit as
+      // the fatal fencing error it is, whereas 90 there falls to its default (abortable) branch.
+      Logger()->info("group {}: transactional offsets of producer {} rejected: {}", group->id,
+                     request.producer_id, stored->producer_error);
+      e = stored->producer_check == log::ProducerCheck::kInvalidProducerEpoch
+              ? ErrorCode::kInvalidProducerEpoch
+              : ErrorCode::kUnknownServerError;
+    } else {
+      OffsetMap& pending = group->pending_txn_offsets[ProducerId(request.producer_id)];
+      Offset record_offset = stored->base_offset;
+      for (auto& [tp, offset] : accepted) {
+        offset.record_offset = record_offset;
+        ++record_offset;
+        pending[tp] = std::move(offset);
+      }
+      txn_groups_[ProducerId(request.producer_id)].insert(group->id);
+    }
+  }
+  if (created && group->pending_txn_offsets.empty()) RemoveGroup(group->id);
+  return e == ErrorCode::kNone ? r : all(e);
+}
+
+Status GroupCoordinator::WriteTxnMarker(int32_t offsets_partition, ProducerId producer_id,
+                                        ProducerEpoch producer_epoch, int32_t coordinator_epoch,
+                                        bool commit) {
+  std::string topic(kConsumerOffsetsTopic);
+  if (!topics_->Find(topic)) return Status::NotFound(fmt::format("{} does not exist", topic));
+  if (offsets_partition < 0 || offsets_partition >= partitions_) {
+    return Status::InvalidArgument(fmt::format("{} has no partition {}", topic, offsets_partition));
+  }
+  log::Log* log = topics_->GetLog(topic, offsets_partition);
+  if (log == nullptr) {
+    return Status::Unavailable(fmt::format("{}-{} is missing", topic, offsets_partition));
+  }
+  Bytes marker = record::BuildControlBatch(
+      commit ? record::ControlType::kCommit : record::ControlType::kAbort, producer_id,
+      producer_epoch, coordinator_epoch, Offset(0), now_ms_());
+  log::AppendOptions append;
+  append.origin = log::AppendOrigin::kCoordinator;
+  BROOK_ASSIGN_OR_RETURN(log::AppendResult appended,
+                         log->Append(std::span<uint8_t>(marker), append));
+  if (appended.rejected()) return Status::FailedPrecondition(appended.producer_error);
+  bool loading =
+      partition_state_.empty() || partition_state_[offsets_partition] == PartitionState::kLoading;
+  if (loading) {
+    deferred_txn_ends_[offsets_partition].emplace_back(producer_id, commit);
+  } else {
+    CompleteTxn(offsets_partition, producer_id, commit);
+  }
+  return Status::Ok();
+}
+
+void GroupCoordinator::CompleteTxn(int32_t partition, ProducerId producer_id, bool commit) {
+  auto it = txn_groups_.find(producer_id);
+  if (it == txn_groups_.end()) return;
+  std::set<std::string>& ids = it->second;
+  for (auto id = ids.begin(); id != ids.end();) {
+    if (GroupPartition(*id, partitions_) != partition) {
+      ++id;
+      continue;
+    }
+    if (Group* group = GetGroup(*id)) {
+      auto pending = group->pending_txn_offsets.find(producer_id);
+      if (pending != group->pending_txn_offsets.end()) {
+        Logger()->debug("group {}: transaction of producer {} {}: {} offsets", *id, producer_id,
+                        commit ? "committed" : "aborted", pending->second.size());
+        if (commit) MergeCommittedTxnOffsets(group->offsets, std::move(pending->second));
+        group->pending_txn_offsets.erase(pending);
+      }
+    }
+    id = ids.erase(id);
+  }
+  if (ids.empty()) txn_groups_.erase(it);
+}
+
 int GroupCoordinator::ExpireOffsets() {
   int64_t now = now_ms_();
   int removed = 0;
@@ -1030,8 +1249,11 @@ int GroupCoordinator::ExpireOffsets() {
                                   options_.offsets_retention_ms;
       if (is_expired) expired.push_back(tp);
     }
+    // Pending transactional offsets never expire, and keep their group: the transaction
+    // coordinator's marker must still find them (committed offsets expire as usual; a
+    // committing transaction brings its own back).
     bool forget = group.Is(GroupState::kEmpty) && expired.size() == group.offsets.size() &&
-                  group.pending_members.empty();
+                  group.pending_members.empty() && group.pending_txn_offsets.empty();
     if (expired.empty() && !forget) continue;
     std::vector<KeyValue> tombstones;
     for (const auto& tp : expired) {
@@ -1139,7 +1361,10 @@ protocol::DeleteGroupsResponse GroupCoordinator::DeleteGroups(
     Group* group = e == ErrorCode::kNone ? GetGroup(id) : nullptr;
     if (e == ErrorCode::kNone && (group == nullptr || group->Is(GroupState::kDead))) {
       e = ErrorCode::kGroupIdNotFound;
-    } else if (e == ErrorCode::kNone && !group->Is(GroupState::kEmpty)) {
+    } else if (e == ErrorCode::kNone &&
+               (!group->Is(GroupState::kEmpty) || !group->pending_txn_offsets.empty())) {
+      // Unlike Kafka, an open transaction's offsets also keep the group: deleting it would drop
+      // them silently (or let the COMMIT marker bring back a deleted group's offsets).
       e = ErrorCode::kNonEmptyGroup;
     }
     if (e == ErrorCode::kNone) {
@@ -1227,7 +1452,9 @@ Status GroupCoordinator::StoreGroup(const Group& group) {
   return Append(group.id, std::move(records));
 }
 
-Status GroupCoordinator::Append(const std::string& group_id, std::vector<KeyValue> records) {
+Result<log::AppendResult> GroupCoordinator::AppendBatch(
+    const std::string& group_id, std::vector<KeyValue> records,
+    const record::BatchBuilderOptions& batch_options, const log::AppendOptions& append_options) {
   if (EnsureOffsetsTopic() != ErrorCode::kNone) {
     return Status::Unavailable(fmt::format("{} cannot be created", kConsumerOffsetsTopic));
   }
@@ -1236,15 +1463,21 @@ Status GroupCoordinator::Append(const std::string& group_id, std::vector<KeyValu
   if (log == nullptr) {
     return Status::Unavailable(fmt::format("{}-{} is missing", kConsumerOffsetsTopic, partition));
   }
-  record::RecordBatchBuilder builder;
+  record::RecordBatchBuilder builder(batch_options);
   int64_t now = now_ms_();
   for (const auto& [key, value] : records) {
     builder.Add(now, ByteView(key),
                 value ? std::optional<ByteView>(ByteView(*value)) : std::nullopt);
   }
   BROOK_ASSIGN_OR_RETURN(Bytes batch, builder.Build());
-  auto appended = log->Append(std::span<uint8_t>(batch));
+  return log->Append(std::span<uint8_t>(batch), append_options);
+}
+
+Status GroupCoordinator::Append(const std::string& group_id, std::vector<KeyValue> records) {
+  auto appended = AppendBatch(group_id, std::move(records));
   if (!appended.ok()) return appended.status();
+  // Batches without a producer id are never checked; a rejection would be a log bug.
+  if (appended->rejected()) return Status::Internal(appended->producer_error);
   return Status::Ok();
 }
 

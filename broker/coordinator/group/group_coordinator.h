@@ -42,6 +42,16 @@
 //   not rejoin) or the sync deadline (no SyncGroup within the rebalance timeout).
 // - The members' protocol metadata and assignments are opaque bytes, stored and handed back.
 //
+// Transactional offsets (KIP-98, KIP-447): TxnOffsetCommit validates the member like
+// OffsetCommit (but is accepted during a rebalance), appends the offset records as a
+// transactional batch of the producer to the group's __consumer_offsets partition, and keeps
+// them PENDING per group, producer id and partition: OffsetFetch does not show them, and with
+// RequireStable answers UNSTABLE_OFFSET_COMMIT for their partitions. The transaction coordinator
+// ends them with WriteTxnMarker (a COMMIT or ABORT control batch in that partition): COMMIT makes
+// them committed, ABORT drops them. The loader replays the same way, so a transaction still open
+// at a restart stays pending until its marker. A group with pending offsets is neither deleted
+// (DeleteGroups answers NON_EMPTY_GROUP) nor forgotten by offsets expiry.
+//
 // Threading: every method runs on the broker's event loop (the server thread), which also runs
 // the timers, so nothing is locked. The one other thread is the loader, which replays
 // __consumer_offsets at start-up and hands each partition's groups to the loop; until then the
@@ -50,7 +60,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -61,6 +73,7 @@
 #include "broker/metadata/topic_manager.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/messages.h"
+#include "broker/record/batch_builder.h"
 #include "broker/server/timing_wheel.h"
 
 namespace brook::broker::coordinator {
@@ -117,8 +130,30 @@ class GroupCoordinator {
                                           const RequestInfo& info);
   protocol::OffsetCommitResponse CommitOffsets(const protocol::OffsetCommitRequest& request,
                                                const RequestInfo& info);
+  // RequireStable (v7+): a partition with pending transactional offsets in the group answers
+  // UNSTABLE_OFFSET_COMMIT (and is listed when all partitions are asked for); without it,
+  // committed offsets only.
   protocol::OffsetFetchResponse FetchOffsets(const protocol::OffsetFetchRequest& request,
                                              const RequestInfo& info);
+  // Kafka's handleTxnCommitOffsets. One error for every partition: INVALID_GROUP_ID,
+  // COORDINATOR_LOAD_IN_PROGRESS, INVALID_REQUEST (no producer id), COORDINATOR_NOT_AVAILABLE (Dead
+  // group, or storing failed), FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION (checked
+  // only when a member id, instance id or generation >= 0 is given: never for v0-2),
+  // INVALID_PRODUCER_EPOCH (the
+  // __consumer_offsets partition knows a newer epoch of the producer). Per partition:
+  // UNKNOWN_TOPIC_OR_PARTITION, OFFSET_METADATA_TOO_LARGE. A group that does not exist is created
+  // Empty. Accepted offsets are pending until WriteTxnMarker.
+  protocol::TxnOffsetCommitResponse CommitTxnOffsets(
+      const protocol::TxnOffsetCommitRequest& request, const RequestInfo& info);
+  // For the transaction coordinator: appends a COMMIT (`commit`) or ABORT marker of the producer
+  // to __consumer_offsets partition `offsets_partition`, then ends the producer's pending offsets
+  // in that partition's groups (committed or dropped). While the partition is loading the ending
+  // is remembered and applied when it is installed (a marker the loader already read left nothing
+  // pending, so applying it again does nothing). Errors: NotFound (no __consumer_offsets),
+  // InvalidArgument (no such partition), FailedPrecondition (the log knows a newer epoch of the
+  // producer: nothing written), or the log's append error.
+  Status WriteTxnMarker(int32_t offsets_partition, ProducerId producer_id,
+                        ProducerEpoch producer_epoch, int32_t coordinator_epoch, bool commit);
   protocol::DescribeGroupsResponse DescribeGroups(const protocol::DescribeGroupsRequest& request,
                                                   const RequestInfo& info);
   protocol::ListGroupsResponse ListGroups(const protocol::ListGroupsRequest& request,
@@ -138,6 +173,8 @@ class GroupCoordinator {
   // Views for tests and logs.
   const Group* FindGroup(const std::string& group_id) const;
   bool IsLoading(const std::string& group_id) const;
+  // Whether the group holds transactional offsets of an open transaction.
+  bool HasPendingTxnOffsets(const std::string& group_id) const;
   int32_t offsets_partitions() const { return partitions_; }
 
  private:
@@ -181,8 +218,16 @@ class GroupCoordinator {
                     bool update_group);
   void CancelMemberTimers(Member& member);
 
+  // Transactional offsets: ends the producer's pending offsets in the groups of `partition`.
+  void CompleteTxn(int32_t partition, ProducerId producer_id, bool commit);
+
   // Storage in __consumer_offsets.
   using KeyValue = std::pair<Bytes, std::optional<Bytes>>;
+  // Writes `records` as one batch to the group's partition. The result may be rejected() by the
+  // producer state (transactional batches only).
+  Result<log::AppendResult> AppendBatch(const std::string& group_id, std::vector<KeyValue> records,
+                                        const record::BatchBuilderOptions& batch_options = {},
+                                        const log::AppendOptions& append_options = {});
   Status Append(const std::string& group_id, std::vector<KeyValue> records);
   Status StoreGroup(const Group& group);
   void Install(int32_t partition, LoadedGroups loaded);
@@ -194,6 +239,11 @@ class GroupCoordinator {
   int32_t partitions_;
   std::vector<PartitionState> partition_state_;
   std::unordered_map<std::string, std::unique_ptr<Group>> groups_;
+  // Groups holding pending transactional offsets, per producer id (Kafka's
+  // openGroupsForProducer), so a marker visits only those.
+  std::map<ProducerId, std::set<std::string>> txn_groups_;
+  // Markers written while their partition was loading: (producer, commit) to apply at Install.
+  std::map<int32_t, std::vector<std::pair<ProducerId, bool>>> deferred_txn_ends_;
 
   std::atomic<bool> stopping_{false};
   std::thread loader_;

@@ -6,6 +6,7 @@
 
 #include "broker/protocol/reader.h"
 #include "broker/protocol/writer.h"
+#include "broker/record/control_record.h"
 #include "broker/record/record.h"
 #include "broker/record/record_batch.h"
 #include "common/logging.h"
@@ -190,8 +191,84 @@ Result<std::variant<OffsetRecord, GroupRecord>> DecodeGroupRecord(std::optional<
   return Status::Unsupported(fmt::format("unknown key version {}", key_version));
 }
 
+namespace {
+
+// Transactional offset commits seen during a replay and not yet resolved by a marker: per
+// producer id, per group.
+using PendingByProducer = std::map<ProducerId, std::map<std::string, OffsetMap>>;
+
+// A COMMIT or ABORT marker ends the producer's pending offsets. Other control types, and a batch
+// the cleaner emptied, change nothing.
+void ReplayMarker(const log::Log& log, const record::RecordBatchView& batch,
+                  PendingByProducer& pending, LoadedGroups& loaded) {
+  auto decoded = record::DecodedBatch::Decode(batch);
+  if (!decoded.ok()) {
+    Logger()->warn("{}: skipping unreadable control batch at offset {}: {}", log.name(),
+                   batch.base_offset(), decoded.status().ToString());
+    loaded.skipped += batch.record_count();
+    return;
+  }
+  if (decoded->records().empty()) return;
+  auto control = record::ParseControlRecord(decoded->records().front());
+  if (!control.ok()) {
+    Logger()->warn("{}: skipping control record at offset {}: {}", log.name(), batch.base_offset(),
+                   control.status().ToString());
+    ++loaded.skipped;
+    return;
+  }
+  bool commit = control->type == record::ControlType::kCommit;
+  if (!commit && control->type != record::ControlType::kAbort) return;
+  ++loaded.records;
+  auto it = pending.find(batch.producer_id());
+  if (it == pending.end()) return;
+  if (commit) {
+    for (auto& [group, offsets] : it->second) {
+      MergeCommittedTxnOffsets(loaded.offsets[group], std::move(offsets));
+    }
+  }
+  pending.erase(it);
+}
+
+// The records of a data batch: a transactional batch's offsets go to its producer's pending ones.
+void ReplayRecords(const log::Log& log, const record::RecordBatchView& batch,
+                   PendingByProducer& pending, LoadedGroups& loaded) {
+  auto decoded = record::DecodedBatch::Decode(batch);
+  if (!decoded.ok()) {
+    Logger()->warn("{}: skipping unreadable batch at offset {}: {}", log.name(),
+                   batch.base_offset(), decoded.status().ToString());
+    loaded.skipped += batch.record_count();
+    return;
+  }
+  for (const auto& r : decoded->records()) {
+    auto record = DecodeGroupRecord(r.key, r.value);
+    if (!record.ok()) {
+      Logger()->warn("{}: skipping record at offset {}: {}", log.name(), r.offset,
+                     record.status().ToString());
+      ++loaded.skipped;
+      continue;
+    }
+    ++loaded.records;
+    if (auto* o = std::get_if<OffsetRecord>(&*record)) {
+      OffsetMap& offsets = batch.is_transactional() ? pending[batch.producer_id()][o->group]
+                                                    : loaded.offsets[o->group];
+      if (o->value) {
+        o->value->record_offset = r.offset;
+        offsets[o->partition] = std::move(*o->value);
+      } else {
+        offsets.erase(o->partition);
+      }
+    } else {
+      auto& g = std::get<GroupRecord>(*record);
+      loaded.groups[g.group] = std::move(g.value);
+    }
+  }
+}
+
+}  // namespace
+
 Result<LoadedGroups> LoadGroupPartition(const log::Log& log) {
   LoadedGroups loaded;
+  PendingByProducer pending;
   Offset next = log.log_start_offset();
   Bytes buffer;
   while (next < log.log_end_offset()) {
@@ -205,42 +282,19 @@ Result<LoadedGroups> LoadGroupPartition(const log::Log& log) {
       rest = rest.subspan(batch.size());
       if (batch.last_offset() < next) continue;  // the range starts at the batch holding `next`
       next = batch.next_offset();
-      if (batch.is_control() || batch.is_transactional()) {
-        // Transactional offset commits arrive with the transactions issue; until then a
-        // transaction's records are not applied.
-        loaded.skipped += batch.record_count();
-        continue;
-      }
-      auto decoded = record::DecodedBatch::Decode(batch);
-      if (!decoded.ok()) {
-        Logger()->warn("{}: skipping unreadable batch at offset {}: {}", log.name(),
-                       batch.base_offset(), decoded.status().ToString());
-        loaded.skipped += batch.record_count();
-        continue;
-      }
-      for (const auto& r : decoded->records()) {
-        auto record = DecodeGroupRecord(r.key, r.value);
-        if (!record.ok()) {
-          Logger()->warn("{}: skipping record at offset {}: {}", log.name(), r.offset,
-                         record.status().ToString());
-          ++loaded.skipped;
-          continue;
-        }
-        ++loaded.records;
-        if (auto* o = std::get_if<OffsetRecord>(&*record)) {
-          auto& offsets = loaded.offsets[o->group];
-          if (o->value) {
-            offsets[o->partition] = std::move(*o->value);
-          } else {
-            offsets.erase(o->partition);
-          }
-        } else {
-          auto& g = std::get<GroupRecord>(*record);
-          loaded.groups[g.group] = std::move(g.value);
-        }
+      if (batch.is_control()) {
+        ReplayMarker(log, batch, pending, loaded);
+      } else {
+        ReplayRecords(log, batch, pending, loaded);
       }
     }
     if (next == before) break;  // no progress: nothing more to read
+  }
+  // Transactions still open: their offsets stay pending in the coordinator.
+  for (auto& [producer_id, groups] : pending) {
+    for (auto& [group, offsets] : groups) {
+      if (!offsets.empty()) loaded.pending_offsets[group][producer_id] = std::move(offsets);
+    }
   }
   return loaded;
 }

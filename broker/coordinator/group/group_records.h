@@ -8,6 +8,8 @@
 //                   value = int16 3 + GroupMetadataValue v3
 // A null value is a tombstone: the offset or the group is gone. A group's records all go to
 // partition abs(javaHashCode(group)) % partitions, so one partition holds a group's history.
+// TxnOffsetCommit writes the same offset records in a transactional batch of the producer; the
+// transaction coordinator's COMMIT / ABORT control batch for that producer resolves them.
 
 #include <cstdint>
 #include <map>
@@ -65,13 +67,19 @@ Result<std::variant<OffsetRecord, GroupRecord>> DecodeGroupRecord(std::optional<
 // The state of the groups of one partition after replaying it: the latest record per key wins.
 struct LoadedGroups {
   std::map<std::string, std::optional<StoredGroup>> groups;  // nullopt: deleted
-  std::map<std::string, std::map<TopicPartition, CommittedOffset>> offsets;
-  int64_t records = 0;
-  int64_t skipped = 0;  // unreadable records (logged), control and transactional batches
+  std::map<std::string, OffsetMap> offsets;
+  // Transactional offset commits whose transaction had no marker yet at the end of the log (still
+  // open: the transaction coordinator will end it), per group and producer id.
+  std::map<std::string, std::map<ProducerId, OffsetMap>> pending_offsets;
+  int64_t records = 0;  // offset and group records, and COMMIT / ABORT markers
+  int64_t skipped = 0;  // unreadable records (logged)
 };
 
-// Replays `log` from its start to its end. Records that cannot be decoded are logged and
-// skipped (a bad record never stops the coordinator). Errors: IOError/Corruption reading the log.
+// Replays `log` from its start to its end, as Kafka's GroupMetadataManager does. Offset records
+// in a transactional batch are pending for the batch's producer id until that producer's next
+// marker: COMMIT makes them committed (MergeCommittedTxnOffsets, so the newer record of a
+// partition wins), ABORT drops them. Records that cannot be decoded are logged and skipped (a bad
+// record never stops the coordinator). Errors: IOError/Corruption reading the log.
 Result<LoadedGroups> LoadGroupPartition(const log::Log& log);
 
 }  // namespace brook::broker::coordinator

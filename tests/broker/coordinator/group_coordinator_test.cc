@@ -180,6 +180,48 @@ class GroupCoordinatorTest : public ::testing::Test {
     auto response = coordinator_->FetchOffsets(r, Info(7));
     return {response.topics.at(0).partitions.at(0).committed_offset, response.error_code};
   }
+  // TxnOffsetCommit of one partition for producer `producer_id`; returns the partition's error.
+  int16_t TxnCommit(const std::string& group, int64_t producer_id, int16_t epoch, int64_t offset,
+                    const std::string& member_id = "", int32_t generation = -1,
+                    const std::string& topic = "orders", int32_t partition = 0,
+                    std::optional<std::string> instance = std::nullopt) {
+    protocol::TxnOffsetCommitRequest r;
+    r.transactional_id = "txn";
+    r.group_id = group;
+    r.producer_id = producer_id;
+    r.producer_epoch = epoch;
+    r.generation_id = generation;
+    r.member_id = member_id;
+    r.group_instance_id = instance;
+    auto& t = r.topics.emplace_back();
+    t.name = topic;
+    auto& p = t.partitions.emplace_back();
+    p.partition_index = partition;
+    p.committed_offset = offset;
+    p.committed_metadata = "txn";
+    auto response = coordinator_->CommitTxnOffsets(r, Info(3));
+    return response.topics.at(0).partitions.at(0).error_code;
+  }
+  // The transaction coordinator's marker for `producer_id` in the group's offsets partition.
+  Status Marker(const std::string& group, int64_t producer_id, int16_t epoch, bool commit) {
+    int32_t partition = GroupPartition(group, coordinator_->offsets_partitions());
+    return coordinator_->WriteTxnMarker(partition, ProducerId(producer_id), ProducerEpoch(epoch),
+                                        /*coordinator_epoch=*/0, commit);
+  }
+  // OffsetFetch v7 of one partition: its committed offset and its own error.
+  std::pair<int64_t, int16_t> FetchStable(const std::string& group, const std::string& topic,
+                                          int32_t partition, bool require_stable = true) {
+    protocol::OffsetFetchRequest r;
+    r.group_id = group;
+    r.require_stable = require_stable;
+    r.topics = std::vector<protocol::OffsetFetchRequest::OffsetFetchRequestTopic>{};
+    auto& t = r.topics->emplace_back();
+    t.name = topic;
+    t.partition_indexes = {partition};
+    auto response = coordinator_->FetchOffsets(r, Info(7));
+    const auto& p = response.topics.at(0).partitions.at(0);
+    return {p.committed_offset, p.error_code};
+  }
   static RequestInfo Info(int16_t version) {
     RequestInfo info;
     info.version = version;
@@ -647,6 +689,267 @@ TEST_F(GroupCoordinatorTest, DescribeAndListGroups) {
   ASSERT_EQ(listed.groups.size(), 1u);
   EXPECT_EQ(listed.groups[0].group_id, "manual");
   EXPECT_EQ(listed.groups[0].group_state, "Empty");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactional offsets (TxnOffsetCommit and the markers)
+
+TEST_F(GroupCoordinatorTest, TxnOffsetsStayInvisibleUntilTheCommitMarker) {
+  ASSERT_EQ(TxnCommit("g", 7, 0, 42), 0);
+  EXPECT_TRUE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(Fetch("g", "orders", 0).first, -1) << "pending offsets are not committed ones";
+  EXPECT_EQ(State("g"), GroupState::kEmpty) << "a missing group is created Empty";
+
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+  EXPECT_EQ(coordinator_->FindGroup("g")->offsets.at({"orders", 0}).metadata, "txn");
+}
+
+TEST_F(GroupCoordinatorTest, AbortMarkerDropsTxnOffsets) {
+  ASSERT_EQ(CommitError("g", "", -1), 0);  // 42 committed the plain way
+  ASSERT_EQ(TxnCommit("g", 7, 0, 100), 0);
+  ASSERT_EQ(TxnCommit("g", 7, 0, 50, "", -1, "orders", 1), 0);
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/false).ok());
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+  EXPECT_EQ(Fetch("g", "orders", 1).first, -1);
+}
+
+TEST_F(GroupCoordinatorTest, MarkersEndOnlyTheirProducersTransaction) {
+  ASSERT_EQ(TxnCommit("g", 7, 0, 42), 0);
+  ASSERT_EQ(TxnCommit("g", 8, 0, 99, "", -1, "orders", 1), 0);
+  ASSERT_TRUE(Marker("g", 8, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 1).first, 99);
+  EXPECT_EQ(Fetch("g", "orders", 0).first, -1);
+  EXPECT_TRUE(coordinator_->HasPendingTxnOffsets("g")) << "producer 7's transaction is open";
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+}
+
+TEST_F(GroupCoordinatorTest, RequireStableAnswersUnstableOffsetCommitWhileATransactionHoldsIt) {
+  ASSERT_EQ(CommitError("g", "", -1), 0);
+  ASSERT_EQ(TxnCommit("g", 7, 0, 100), 0);
+  EXPECT_EQ(FetchStable("g", "orders", 0),
+            std::make_pair(int64_t{-1}, Code(ErrorCode::kUnstableOffsetCommit)));
+  EXPECT_EQ(FetchStable("g", "orders", 0, /*require_stable=*/false),
+            std::make_pair(int64_t{42}, int16_t{0}));
+  EXPECT_EQ(FetchStable("g", "orders", 1), std::make_pair(int64_t{-1}, int16_t{0}))
+      << "only the partitions the transaction holds";
+
+  // All partitions (null topics), v7: the pending partition is listed with the error.
+  protocol::OffsetFetchRequest all;
+  all.group_id = "g";
+  all.topics = std::nullopt;
+  all.require_stable = true;
+  ASSERT_EQ(TxnCommit("g", 7, 0, 7, "", -1, "audit", 1), 0);
+  auto response = coordinator_->FetchOffsets(all, Info(7));
+  ASSERT_EQ(response.topics.size(), 2u);
+  EXPECT_EQ(response.topics[0].name, "audit");
+  EXPECT_EQ(response.topics[0].partitions.at(0).error_code, Code(ErrorCode::kUnstableOffsetCommit));
+  EXPECT_EQ(response.topics[1].partitions.at(0).error_code, Code(ErrorCode::kUnstableOffsetCommit));
+
+  // v8: per partition inside the group's entry.
+  protocol::OffsetFetchRequest batched;
+  auto& g = batched.groups.emplace_back();
+  g.group_id = "g";
+  g.topics.emplace();
+  auto& t = g.topics->emplace_back();
+  t.name = "orders";
+  t.partition_indexes = {0, 1};
+  batched.require_stable = true;
+  auto v8 = coordinator_->FetchOffsets(batched, Info(8));
+  ASSERT_EQ(v8.groups.size(), 1u);
+  EXPECT_EQ(v8.groups[0].error_code, 0);
+  EXPECT_EQ(v8.groups[0].topics.at(0).partitions.at(0).error_code,
+            Code(ErrorCode::kUnstableOffsetCommit));
+  EXPECT_EQ(v8.groups[0].topics.at(0).partitions.at(1).error_code, 0);
+
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(FetchStable("g", "orders", 0), std::make_pair(int64_t{100}, int16_t{0}));
+  EXPECT_EQ(FetchStable("g", "audit", 1), std::make_pair(int64_t{7}, int16_t{0}));
+}
+
+TEST_F(GroupCoordinatorTest, TxnOffsetCommitChecksMemberAndGeneration) {
+  auto [id, generation] = StableGroupOfOne("g");
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, id, generation + 1), Code(ErrorCode::kIllegalGeneration));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, id, -1), Code(ErrorCode::kIllegalGeneration))
+      << "a member id commits with its generation (Kafka's validateOffsetCommit)";
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, "nobody", generation), Code(ErrorCode::kUnknownMemberId));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, "", generation), Code(ErrorCode::kUnknownMemberId));
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, id, generation), 0);
+  // Without member information (v0-2, or a producer outside the group) nothing is checked, even
+  // in a group with members: older clients cannot send it.
+  EXPECT_EQ(TxnCommit("g", 7, 0, 43, "", -1, "orders", 1), 0);
+  EXPECT_TRUE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(TxnCommit("missing", 7, 0, 42, "someone", 1), Code(ErrorCode::kUnknownMemberId));
+  EXPECT_EQ(coordinator_->FindGroup("missing"), nullptr) << "a rejected commit leaves no group";
+}
+
+TEST_F(GroupCoordinatorTest, TxnOffsetCommitNeedsAProducerId) {
+  EXPECT_EQ(TxnCommit("g", -1, -1, 42), Code(ErrorCode::kInvalidRequest));
+  EXPECT_EQ(coordinator_->FindGroup("g"), nullptr);
+}
+
+TEST_F(GroupCoordinatorTest, FencedStaticMemberCannotCommitTxnOffsets) {
+  auto first = Join("g", "", "instance-1");
+  Advance(options_.initial_rebalance_delay_ms);
+  ASSERT_TRUE(first->has_value());
+  std::string old_id = (*first)->member_id;
+  int32_t generation = (*first)->generation_id;
+  auto sync = Sync("g", old_id, generation, {{old_id, "all"}}, "instance-1");
+  ASSERT_TRUE(sync->has_value());
+  auto again = Join("g", "", "instance-1");  // the instance restarts: a new member id
+  ASSERT_TRUE(again->has_value());
+  ASSERT_NE((*again)->member_id, old_id);
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, old_id, generation, "orders", 0, "instance-1"),
+            Code(ErrorCode::kFencedInstanceId));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, (*again)->member_id, (*again)->generation_id, "orders", 0,
+                      "instance-1"),
+            0);
+}
+
+TEST_F(GroupCoordinatorTest, TxnOffsetCommitWithoutMemberIsAcceptedOnAnEmptyGroup) {
+  ASSERT_EQ(CommitError("g", "", -1), 0);
+  ASSERT_EQ(State("g"), GroupState::kEmpty);
+  EXPECT_EQ(TxnCommit("g", 7, 0, 50, "", -1), 0);
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 50);
+}
+
+TEST_F(GroupCoordinatorTest, TxnOffsetCommitIsAcceptedDuringARebalance) {
+  auto [id, generation] = StableGroupOfOne("g");
+  std::string other;
+  auto joining = JoinDynamic("g", &other);
+  ASSERT_EQ(State("g"), GroupState::kPreparingRebalance);
+  EXPECT_EQ(CommitError("g", id, generation), 0) << "OffsetCommit is accepted here too";
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42, id, generation), 0);
+
+  auto rejoin = Join("g", id);
+  ASSERT_TRUE(rejoin->has_value());
+  ASSERT_EQ(State("g"), GroupState::kCompletingRebalance);
+  int32_t next = (*rejoin)->generation_id;
+  EXPECT_EQ(CommitError("g", id, next), Code(ErrorCode::kRebalanceInProgress));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 43, id, next), 0) << "unlike OffsetCommit";
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 43);
+}
+
+TEST_F(GroupCoordinatorTest, MetadataTooLargeIsPerPartition) {
+  options_.offset_metadata_max_bytes = 2;
+  coordinator_.reset();
+  Start();
+  EXPECT_EQ(TxnCommit("g", 7, 0, 42), Code(ErrorCode::kOffsetMetadataTooLarge));
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+}
+
+TEST_F(GroupCoordinatorTest, AnOlderProducerEpochIsFenced) {
+  ASSERT_EQ(TxnCommit("g", 7, 1, 42), 0);
+  ASSERT_TRUE(Marker("g", 7, 1, /*commit=*/true).ok());
+  EXPECT_EQ(TxnCommit("g", 7, 0, 50), Code(ErrorCode::kInvalidProducerEpoch));
+  Status stale = Marker("g", 7, 0, /*commit=*/false);
+  EXPECT_EQ(stale.code(), StatusCode::kFailedPrecondition) << stale.ToString();
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+}
+
+TEST_F(GroupCoordinatorTest, APlainCommitWrittenAfterTheTransactionalOneWins) {
+  // Kafka's rule: the newer record in __consumer_offsets, not the marker's position.
+  ASSERT_EQ(TxnCommit("g", 7, 0, 100), 0);
+  ASSERT_EQ(CommitError("g", "", -1), 0);  // 42, after the transactional record
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+  ASSERT_EQ(TxnCommit("g", 7, 0, 200), 0);
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 200);
+
+  Restart();
+  WaitLoaded("g");
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 200) << "the replay applies the same rule";
+}
+
+TEST_F(GroupCoordinatorTest, TransactionsAreReplayedAfterARestart) {
+  ASSERT_EQ(TxnCommit("committed", 1, 0, 11), 0);
+  ASSERT_TRUE(Marker("committed", 1, 0, /*commit=*/true).ok());
+  ASSERT_EQ(CommitError("aborted", "", -1), 0);  // 42
+  ASSERT_EQ(TxnCommit("aborted", 2, 0, 22), 0);
+  ASSERT_TRUE(Marker("aborted", 2, 0, /*commit=*/false).ok());
+  ASSERT_EQ(TxnCommit("open", 3, 0, 33), 0);
+  ASSERT_EQ(CommitError("committed", "", -1, "audit", 0), 0);  // plain commits after them
+
+  Restart();
+  for (const char* group : {"committed", "aborted", "open"}) WaitLoaded(group);
+  EXPECT_EQ(Fetch("committed", "orders", 0).first, 11);
+  EXPECT_EQ(Fetch("committed", "audit", 0).first, 42);
+  EXPECT_EQ(Fetch("aborted", "orders", 0).first, 42);
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("committed"));
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("aborted"));
+  // The open transaction stays pending until the transaction coordinator ends it.
+  EXPECT_TRUE(coordinator_->HasPendingTxnOffsets("open"));
+  EXPECT_EQ(FetchStable("open", "orders", 0).second, Code(ErrorCode::kUnstableOffsetCommit));
+  ASSERT_TRUE(Marker("open", 3, 0, /*commit=*/true).ok());
+  EXPECT_EQ(FetchStable("open", "orders", 0), std::make_pair(int64_t{33}, int16_t{0}));
+
+  Restart();
+  WaitLoaded("open");
+  EXPECT_EQ(Fetch("open", "orders", 0).first, 33);
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("open"));
+}
+
+TEST_F(GroupCoordinatorTest, AMarkerWrittenWhileThePartitionLoadsIsAppliedWhenItIsInstalled) {
+  ASSERT_EQ(TxnCommit("g", 7, 0, 42), 0);
+  ASSERT_EQ(TxnCommit("h", 8, 0, 43), 0);
+  Restart();
+  // Hold the installs: the loader has read every partition (the markers below are not in what it
+  // read) but the loop has not installed them.
+  for (int i = 0; i < 2000; ++i) {
+    {
+      std::lock_guard lock(mutex_);
+      if (static_cast<int32_t>(posted_.size()) == coordinator_->offsets_partitions()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(coordinator_->IsLoading("g"));
+  EXPECT_EQ(TxnCommit("g", 7, 0, 50), Code(ErrorCode::kCoordinatorLoadInProgress));
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/true).ok());
+  ASSERT_TRUE(Marker("h", 8, 0, /*commit=*/false).ok());
+  WaitLoaded("g");
+  WaitLoaded("h");
+  EXPECT_EQ(Fetch("g", "orders", 0).first, 42);
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("g"));
+  EXPECT_EQ(Fetch("h", "orders", 0).first, -1);
+  EXPECT_FALSE(coordinator_->HasPendingTxnOffsets("h"));
+}
+
+TEST_F(GroupCoordinatorTest, WriteTxnMarkerNeedsTheOffsetsTopic) {
+  Status missing = coordinator_->WriteTxnMarker(0, ProducerId(7), ProducerEpoch(0), 0, true);
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound) << missing.ToString();
+  ASSERT_EQ(coordinator_->EnsureOffsetsTopic(), ErrorCode::kNone);
+  Status outside = coordinator_->WriteTxnMarker(coordinator_->offsets_partitions(), ProducerId(7),
+                                                ProducerEpoch(0), 0, true);
+  EXPECT_EQ(outside.code(), StatusCode::kInvalidArgument) << outside.ToString();
+  EXPECT_TRUE(coordinator_->WriteTxnMarker(0, ProducerId(7), ProducerEpoch(0), 0, true).ok())
+      << "a marker with nothing pending";
+}
+
+TEST_F(GroupCoordinatorTest, PendingTxnOffsetsKeepTheirGroup) {
+  options_.offsets_retention_ms = 60000;
+  coordinator_.reset();
+  Start();
+  ASSERT_EQ(TxnCommit("g", 7, 0, 42), 0);
+  protocol::DeleteGroupsRequest r;
+  r.groups_names = {"g"};
+  EXPECT_EQ(coordinator_->DeleteGroups(r, Info(1)).results.at(0).error_code,
+            Code(ErrorCode::kNonEmptyGroup));
+  Advance(60001);
+  EXPECT_EQ(coordinator_->ExpireOffsets(), 0);
+  ASSERT_NE(coordinator_->FindGroup("g"), nullptr) << "expiry does not forget it";
+  EXPECT_TRUE(coordinator_->HasPendingTxnOffsets("g"));
+
+  ASSERT_TRUE(Marker("g", 7, 0, /*commit=*/false).ok());
+  EXPECT_EQ(coordinator_->DeleteGroups(r, Info(1)).results.at(0).error_code, 0);
+  EXPECT_EQ(coordinator_->FindGroup("g"), nullptr);
 }
 
 }  // namespace
