@@ -59,10 +59,36 @@ Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
   broker->groups_ = std::make_unique<coordinator::GroupCoordinator>(
       group_options, broker->topics_.get(), &server->wheel(), [server] { return server->NowMs(); });
   ctx.groups = broker->groups_.get();
+
+  BROOK_ASSIGN_OR_RETURN(
+      broker->producer_ids_,
+      coordinator::txn::ProducerIdManager::Open(
+          log::Env::Posix(),
+          log::JoinPath(config.log_dir, coordinator::txn::kProducerIdBlockFile)));
+  coordinator::txn::TxnCoordinatorOptions txn_options;
+  txn_options.state_topic_partitions = config.transaction_state_partitions;
+  txn_options.state_topic_segment_bytes = config.transaction_state_segment_bytes;
+  txn_options.max_timeout_ms = static_cast<int32_t>(config.transaction_max_timeout_ms);
+  txn_options.transactional_id_expiration_ms = config.transactional_id_expiration_ms;
+  broker->txns_ = std::make_unique<coordinator::txn::TransactionCoordinator>(
+      txn_options, broker->topics_.get(), broker->producer_ids_.get(), broker->groups_.get(),
+      // Wall-clock time: transaction start and update times are stored and outlive the process.
+      [] { return SystemClock::Get()->NowMs(); },
+      [server](const std::string& log_name) {
+        server->fetch_purgatory().CheckAndComplete(log_name);
+      });
+  ctx.txns = broker->txns_.get();
   BROOK_RETURN_IF_ERROR(broker->server_->Start());
   // Replays __consumer_offsets in the background; groups answer COORDINATOR_LOAD_IN_PROGRESS
   // until their partition is back.
   broker->groups_->Startup([server](std::function<void()> task) { server->Post(std::move(task)); });
+  // Replays __transaction_state on the loop and completes half-done transactions; until then
+  // the transactional APIs answer COORDINATOR_LOAD_IN_PROGRESS.
+  coordinator::txn::TransactionCoordinator* txns = broker->txns_.get();
+  server->Post([txns] {
+    Status s = txns->Startup();
+    if (!s.ok()) Logger()->error("loading the transaction state failed: {}", s.ToString());
+  });
 
   const Listener& advertised = config.advertised_listeners.front();
   ctx.advertised_host = advertised.host;
@@ -96,13 +122,32 @@ void Broker::SchedulePeriodic() {
   int64_t flush = std::max<int64_t>(config_.flush_scheduler_interval_ms, 10);
   int64_t offsets = std::max<int64_t>(config_.offsets_retention_check_interval_ms, 10);
   coordinator::GroupCoordinator* groups = groups_.get();
-  server_->Post([server, topics, groups, retention, flush, offsets] {
+  coordinator::txn::TransactionCoordinator* txns = txns_.get();
+  int64_t txn_abort = std::max<int64_t>(config_.transaction_abort_interval_ms, 10);
+  int64_t txn_expire = std::max<int64_t>(config_.transaction_expire_interval_ms, 10);
+  int64_t producer_check = std::max<int64_t>(config_.producer_id_expiration_check_interval_ms, 10);
+  int64_t producer_expiration = config_.producer_id_expiration_ms;
+  server_->Post([=] {
     Periodic::Every(server, retention, [topics] {
       int deleted = topics->RunRetention();
       if (deleted > 0) Logger()->info("retention deleted {} segments", deleted);
     });
     Periodic::Every(server, flush, [topics] { topics->RunFlush(); });
     Periodic::Every(server, offsets, [groups] { groups->ExpireOffsets(); });
+    Periodic::Every(server, txn_abort, [txns] { txns->AbortTimedOutTransactions(); });
+    Periodic::Every(server, txn_expire, [txns] { txns->ExpireTransactionalIds(); });
+    Periodic::Every(server, producer_check, [topics, producer_expiration] {
+      int removed = 0;
+      int64_t now = SystemClock::Get()->NowMs();  // producers' batch timestamps are wall-clock
+      for (const auto& topic : topics->Topics()) {
+        for (int32_t p = 0; p < topic.partitions; ++p) {
+          if (log::Log* log = topics->GetLog(topic.name, p)) {
+            removed += log->RemoveExpiredProducers(now, producer_expiration);
+          }
+        }
+      }
+      if (removed > 0) Logger()->info("forgot {} idle producer ids", removed);
+    });
   });
 }
 

@@ -5,6 +5,8 @@
 
 #include "broker/app/broker_config.h"
 #include "broker/coordinator/group/group_coordinator.h"
+#include "broker/coordinator/txn/producer_id_manager.h"
+#include "broker/coordinator/txn/txn_coordinator.h"
 #include "broker/handlers/broker_context.h"
 #include "broker/metadata/topic_manager.h"
 #include "broker/server/server.h"
@@ -14,8 +16,9 @@ namespace brook::broker::app {
 
 // A whole broker: the topics and their logs, the network server with the handler table, and
 // the periodic work (retention every log.retention.check.interval.ms, flush checks every
-// log.flush.scheduler.interval.ms, offset expiry every offsets.retention.check.interval.ms) on
-// the server's loop. The group coordinator lives on that loop too.
+// log.flush.scheduler.interval.ms, offset expiry every offsets.retention.check.interval.ms,
+// transaction timeouts, transactional id and producer id expiry) on the server's loop. The group
+// and transaction coordinators live on that loop too.
 // Thread safety: Start/Stop from one thread; accessors from any.
 class Broker {
  public:
@@ -39,6 +42,7 @@ class Broker {
   metadata::TopicManager& topics() { return *topics_; }
   // Only on the server's loop (e.g. through a request); for tests.
   coordinator::GroupCoordinator& groups() { return *groups_; }
+  coordinator::txn::TransactionCoordinator& txns() { return *txns_; }
 
  private:
   Broker() = default;
@@ -50,6 +54,8 @@ class Broker {
   std::unique_ptr<server::RequestDispatcher> dispatcher_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<coordinator::GroupCoordinator> groups_;
+  std::unique_ptr<coordinator::txn::ProducerIdManager> producer_ids_;
+  std::unique_ptr<coordinator::txn::TransactionCoordinator> txns_;
   bool stopped_ = false;
 };
 

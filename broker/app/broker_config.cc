@@ -178,6 +178,22 @@ Result<BrokerConfig> BrokerConfig::FromProperties(const Properties& props,
       {"group.max.size", [&](auto& k, auto& v) { return ParseNumber(k, v, &c.group_max_size); }},
       {"transaction.max.timeout.ms",
        [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transaction_max_timeout_ms); }},
+      {"transaction.state.log.num.partitions",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transaction_state_partitions); }},
+      {"transaction.state.log.segment.bytes",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transaction_state_segment_bytes); }},
+      {"transactional.id.expiration.ms",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transactional_id_expiration_ms); }},
+      {"transaction.abort.timed.out.transaction.cleanup.interval.ms",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transaction_abort_interval_ms); }},
+      {"transaction.remove.expired.transaction.cleanup.interval.ms",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.transaction_expire_interval_ms); }},
+      {"producer.id.expiration.ms",
+       [&](auto& k, auto& v) { return ParseNumber(k, v, &c.producer_id_expiration_ms); }},
+      {"producer.id.expiration.check.interval.ms",
+       [&](auto& k, auto& v) {
+         return ParseNumber(k, v, &c.producer_id_expiration_check_interval_ms);
+       }},
   };
 
   int64_t retention_hours = -2;

@@ -67,8 +67,23 @@ struct BrokerConfig {
   int64_t group_max_session_timeout_ms = 1800000;
   // group.max.size. Default: unlimited.
   int32_t group_max_size = INT32_MAX;
-  // transaction.max.timeout.ms. Default: 900000.
+  // transaction.max.timeout.ms: the longest transaction.timeout.ms a producer may ask for.
+  // Default: 900000.
   int64_t transaction_max_timeout_ms = 900000;
+  // transaction.state.log.num.partitions / transaction.state.log.segment.bytes.
+  // Default: 50 / 104857600.
+  int32_t transaction_state_partitions = 50;
+  int32_t transaction_state_segment_bytes = 104857600;
+  // transactional.id.expiration.ms: an idle transactional id is forgotten. Default: 7 days.
+  int64_t transactional_id_expiration_ms = 604800000;
+  // transaction.abort.timed.out.transaction.cleanup.interval.ms. Default: 10000.
+  int64_t transaction_abort_interval_ms = 10000;
+  // transaction.remove.expired.transaction.cleanup.interval.ms. Default: 3600000.
+  int64_t transaction_expire_interval_ms = 3600000;
+  // producer.id.expiration.ms: a partition forgets an idle producer. Default: 1 day.
+  int64_t producer_id_expiration_ms = 86400000;
+  // producer.id.expiration.check.interval.ms. Default: 600000.
+  int64_t producer_id_expiration_check_interval_ms = 600000;
   // Defaults of every topic's log settings: log.segment.bytes, log.roll.ms/hours,
   // log.retention.ms/minutes/hours, log.retention.bytes, message.max.bytes,
   // log.index.interval.bytes, log.index.size.max.bytes, log.flush.interval.messages/ms,

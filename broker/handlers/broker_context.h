@@ -9,7 +9,10 @@
 
 namespace brook::broker::coordinator {
 class GroupCoordinator;
+namespace txn {
+class TransactionCoordinator;
 }
+}  // namespace brook::broker::coordinator
 
 namespace brook::broker::handlers {
 
@@ -27,6 +30,7 @@ struct BrokerContext {
   std::map<std::string, std::string> broker_configs;
   metadata::TopicManager* topics = nullptr;
   coordinator::GroupCoordinator* groups = nullptr;
+  coordinator::txn::TransactionCoordinator* txns = nullptr;
   server::Server* server = nullptr;
 };
 

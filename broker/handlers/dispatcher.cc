@@ -169,6 +169,14 @@ const Table& TheTable() {
     t.Add<protocol::CreatePartitionsRequest>(&HandleCreatePartitions);
     t.Add<protocol::IncrementalAlterConfigsRequest>(&HandleIncrementalAlterConfigs);
     t.Add<protocol::DescribeClusterRequest>(&HandleDescribeCluster);
+    t.Add<protocol::InitProducerIdRequest>(&HandleInitProducerId);
+    t.Add<protocol::AddPartitionsToTxnRequest>(&HandleAddPartitionsToTxn);
+    t.Add<protocol::AddOffsetsToTxnRequest>(&HandleAddOffsetsToTxn);
+    t.Add<protocol::EndTxnRequest>(&HandleEndTxn);
+    t.Add<protocol::TxnOffsetCommitRequest>(&HandleTxnOffsetCommit);
+    t.Add<protocol::DescribeProducersRequest>(&HandleDescribeProducers);
+    t.Add<protocol::DescribeTransactionsRequest>(&HandleDescribeTransactions);
+    t.Add<protocol::ListTransactionsRequest>(&HandleListTransactions);
     std::sort(t.served.begin(), t.served.end(),
               [](const ServedApi& a, const ServedApi& b) { return a.key < b.key; });
     return t;

@@ -3,6 +3,9 @@
 // than min_bytes are there, the request waits in the fetch purgatory until a Produce brings
 // enough or max_wait_ms passes. Fetch sessions are not kept: a request naming one gets
 // FETCH_SESSION_ID_NOT_FOUND, and every answer has session id 0 (clients then fetch sessionless).
+// read_committed (isolation level 1) reads only below the last stable offset and lists the
+// aborted transactions of the range from the segments' .txnindex; the aborted batches are
+// returned as they are and the client drops them (as with Kafka).
 #include <fmt/format.h>
 
 #include "broker/handlers/handler.h"
@@ -79,10 +82,12 @@ class FetchOperation : public server::DelayedOperation {
       if (w.fetch_offset > end.value() || w.fetch_offset < log->log_start_offset().value()) {
         return ForceComplete();  // OFFSET_OUT_OF_RANGE
       }
-      if (w.fetch_offset == end.value()) continue;
+      std::optional<Offset> bound;
+      if (read_committed_) bound = log->last_stable_offset();
+      if (w.fetch_offset >= bound.value_or(end).value()) continue;
       if (min_bytes_ <= 1) return ForceComplete();
       auto read =
-          log->Read(Offset(w.fetch_offset), static_cast<uint64_t>(std::max(w.max_bytes, 0)));
+          log->Read(Offset(w.fetch_offset), static_cast<uint64_t>(std::max(w.max_bytes, 0)), bound);
       if (read.ok()) available += static_cast<int64_t>(read->size);
       if (available >= min_bytes_) return ForceComplete();
     }
@@ -109,14 +114,27 @@ class FetchOperation : public server::DelayedOperation {
         continue;
       }
       int64_t limit = std::min<int64_t>(w.max_bytes, std::max<int64_t>(max_bytes_ - used, 0));
-      auto read =
-          log->Read(Offset(w.fetch_offset), static_cast<uint64_t>(std::max<int64_t>(limit, 0)));
+      std::optional<Offset> bound;
+      if (read_committed_) bound = log->last_stable_offset();
+      auto read = log->Read(Offset(w.fetch_offset),
+                            static_cast<uint64_t>(std::max<int64_t>(limit, 0)), bound);
       Offset end = read.ok() ? read->log_end_offset : log->log_end_offset();
       out.high_watermark = end.value();
-      out.last_stable_offset = end.value();  // no open transactions yet: LSO = HW
+      out.last_stable_offset =
+          read.ok() ? read->last_stable_offset.value() : log->last_stable_offset().value();
       out.log_start_offset =
           read.ok() ? read->log_start_offset.value() : log->log_start_offset().value();
-      if (read_committed_) out.aborted_transactions.emplace();
+      if (read_committed_) {
+        auto& aborted = out.aborted_transactions.emplace();
+        if (read.ok() && !read->empty()) {
+          for (const auto& txn :
+               log->CollectAbortedTxns(Offset(w.fetch_offset), read->last_stable_offset)) {
+            auto& a = aborted.emplace_back();
+            a.producer_id = txn.producer_id.value();
+            a.first_offset = txn.first_offset.value();
+          }
+        }
+      }
       if (!read.ok()) {
         out.error_code =
             Code(read.status().code() == StatusCode::kOutOfRange ? ErrorCode::kOffsetOutOfRange

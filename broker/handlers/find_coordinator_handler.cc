@@ -1,7 +1,9 @@
 // FindCoordinator (key 10): this node coordinates every group and every transactional id.
-// The first lookup of a group creates __consumer_offsets (as Kafka does); while that cannot be
-// done the answer is COORDINATOR_NOT_AVAILABLE and clients ask again.
+// The first lookup of a group creates __consumer_offsets, of a transactional id
+// __transaction_state (as Kafka does); while that cannot be done the answer is
+// COORDINATOR_NOT_AVAILABLE and clients ask again.
 #include "broker/coordinator/group/group_coordinator.h"
+#include "broker/coordinator/txn/txn_coordinator.h"
 #include "broker/handlers/handler.h"
 
 namespace brook::broker::handlers {
@@ -22,6 +24,8 @@ void HandleFindCoordinator(RequestContext& ctx, const protocol::FindCoordinatorR
   ErrorCode code = ErrorCode::kNone;
   if (request.key_type == 0 && ctx.broker.groups != nullptr) {
     code = ctx.broker.groups->EnsureOffsetsTopic();
+  } else if (request.key_type == 1 && ctx.broker.txns != nullptr) {
+    code = ctx.broker.txns->EnsureStateTopic();
   }
   if (code != ErrorCode::kNone) {
     response.error_code = Code(code);

@@ -104,6 +104,28 @@ void HandleDeleteGroups(RequestContext& ctx, const protocol::DeleteGroupsRequest
 void HandleOffsetDelete(RequestContext& ctx, const protocol::OffsetDeleteRequest& request,
                         Reply<protocol::OffsetDeleteResponse> reply);
 
+void HandleTxnOffsetCommit(RequestContext& ctx, const protocol::TxnOffsetCommitRequest& request,
+                           Reply<protocol::TxnOffsetCommitResponse> reply);
+
+// Transactions: thin handlers over BrokerContext::txns (the TransactionCoordinator).
+void HandleInitProducerId(RequestContext& ctx, const protocol::InitProducerIdRequest& request,
+                          Reply<protocol::InitProducerIdResponse> reply);
+void HandleAddPartitionsToTxn(RequestContext& ctx,
+                              const protocol::AddPartitionsToTxnRequest& request,
+                              Reply<protocol::AddPartitionsToTxnResponse> reply);
+void HandleAddOffsetsToTxn(RequestContext& ctx, const protocol::AddOffsetsToTxnRequest& request,
+                           Reply<protocol::AddOffsetsToTxnResponse> reply);
+void HandleEndTxn(RequestContext& ctx, const protocol::EndTxnRequest& request,
+                  Reply<protocol::EndTxnResponse> reply);
+void HandleDescribeTransactions(RequestContext& ctx,
+                                const protocol::DescribeTransactionsRequest& request,
+                                Reply<protocol::DescribeTransactionsResponse> reply);
+void HandleListTransactions(RequestContext& ctx, const protocol::ListTransactionsRequest& request,
+                            Reply<protocol::ListTransactionsResponse> reply);
+// From the partitions' producer state.
+void HandleDescribeProducers(RequestContext& ctx, const protocol::DescribeProducersRequest& request,
+                             Reply<protocol::DescribeProducersResponse> reply);
+
 // Who sent a group request, as the coordinator records it (client id, "/host").
 coordinator::RequestInfo GroupRequestInfo(const RequestContext& ctx);
 

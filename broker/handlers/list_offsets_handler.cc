@@ -1,7 +1,7 @@
 // ListOffsets (key 2): the offset for a timestamp per partition. -2 = log start (earliest),
-// -1 = log end (latest; the last stable offset for read_committed, equal to it while Brook has
-// no transactions), -3 = the record with the largest timestamp (v7), otherwise the first offset
-// whose record timestamp is >= the one given (-1/-1 when there is none).
+// -1 = log end (latest; the last stable offset for read_committed), -3 = the record with the
+// largest timestamp (v7), otherwise the first offset whose record timestamp is >= the one given
+// (-1/-1 when there is none).
 #include "broker/handlers/handler.h"
 
 namespace brook::broker::handlers {
@@ -31,7 +31,8 @@ void HandleListOffsets(RequestContext& ctx, const protocol::ListOffsetsRequest& 
       if (partition.timestamp == -2) {
         out.offset = log->log_start_offset().value();
       } else if (partition.timestamp == -1) {
-        out.offset = log->log_end_offset().value();
+        out.offset = request.isolation_level == 1 ? log->last_stable_offset().value()
+                                                  : log->log_end_offset().value();
       } else if (partition.timestamp == -3) {
         // The record with the largest timestamp: the latest segment holding it.
         int64_t best = -1;

@@ -3,6 +3,7 @@
 // as Kafka does); acks=1 and acks=-1 are the same on one node: answered after the append.
 #include <fmt/format.h>
 
+#include "broker/coordinator/txn/txn_coordinator.h"
 #include "broker/handlers/handler.h"
 #include "broker/record/record_batch.h"
 #include "broker/record/validate.h"
@@ -24,6 +25,21 @@ ErrorCode ValidationError(const Status& status) {
     default:
       return ErrorFromStatus(status);
   }
+}
+
+ErrorCode ProducerError(log::ProducerCheck check) {
+  switch (check) {
+    case log::ProducerCheck::kOutOfOrderSequence:
+      return ErrorCode::kOutOfOrderSequenceNumber;
+    case log::ProducerCheck::kInvalidProducerEpoch:
+      return ErrorCode::kInvalidProducerEpoch;
+    case log::ProducerCheck::kInvalidTxnState:
+      return ErrorCode::kInvalidTxnState;
+    case log::ProducerCheck::kAppend:
+    case log::ProducerCheck::kDuplicate:
+      break;
+  }
+  return ErrorCode::kNone;
 }
 
 }  // namespace
@@ -81,6 +97,18 @@ void HandleProduce(RequestContext& ctx, protocol::ProduceRequest& request, Reply
         fail(ErrorCode::kUnsupportedCompressionType, "zstd needs Produce v7 or later");
         continue;
       }
+      if (batch->is_transactional() && request.transactional_id && ctx.broker.txns != nullptr) {
+        ErrorCode code = ctx.broker.txns->CheckTransactionalProduce(
+            *request.transactional_id, batch->producer_id(), batch->producer_epoch(), topic.name,
+            partition.index);
+        if (code != ErrorCode::kNone) {
+          fail(code, fmt::format("{}-{} is not part of the ongoing transaction of {} (producer {} "
+                                 "epoch {})",
+                                 topic.name, partition.index, *request.transactional_id,
+                                 batch->producer_id(), batch->producer_epoch()));
+          continue;
+        }
+      }
       log::AppendOptions append_options;
       append_options.crc_verified = true;
       auto appended = log->Append(std::span<uint8_t>(*partition.records), append_options);
@@ -88,10 +116,14 @@ void HandleProduce(RequestContext& ctx, protocol::ProduceRequest& request, Reply
         fail(ValidationError(appended.status()), appended.status().message());
         continue;
       }
+      if (appended->rejected()) {
+        fail(ProducerError(appended->producer_check), appended->producer_error);
+        continue;
+      }
       out.error_code = Code(ErrorCode::kNone);
       out.base_offset = appended->base_offset.value();
       out.log_start_offset = appended->log_start_offset.value();
-      ctx.broker.server->fetch_purgatory().CheckAndComplete(log->name());
+      if (appended->appended()) ctx.broker.server->fetch_purgatory().CheckAndComplete(log->name());
     }
   }
   if (request.acks == 0) {
