@@ -57,7 +57,9 @@ Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
   group_options.offset_metadata_max_bytes = config.offset_metadata_max_bytes;
   server::Server* server = broker->server_.get();
   broker->groups_ = std::make_unique<coordinator::GroupCoordinator>(
-      group_options, broker->topics_.get(), &server->wheel(), [server] { return server->NowMs(); });
+      group_options, broker->topics_.get(), &server->wheel(), [server] { return server->NowMs(); },
+      // Commit and group-state timestamps are stored: wall-clock, as Kafka's.
+      [] { return SystemClock::Get()->NowMs(); });
   ctx.groups = broker->groups_.get();
 
   BROOK_ASSIGN_OR_RETURN(

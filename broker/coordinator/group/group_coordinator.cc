@@ -74,11 +74,13 @@ int32_t RebalanceTimeout(const protocol::JoinGroupRequest& request) {
 }  // namespace
 
 GroupCoordinator::GroupCoordinator(GroupCoordinatorOptions options, metadata::TopicManager* topics,
-                                   server::TimingWheel* wheel, std::function<int64_t()> now_ms)
+                                   server::TimingWheel* wheel, std::function<int64_t()> now_ms,
+                                   std::function<int64_t()> wall_ms)
     : options_(options),
       topics_(topics),
       wheel_(wheel),
-      now_ms_(std::move(now_ms)),
+      now_ms_(now_ms),
+      wall_ms_(wall_ms ? std::move(wall_ms) : std::move(now_ms)),
       partitions_(std::max(1, options.offsets_topic_partitions)) {}
 
 GroupCoordinator::~GroupCoordinator() {
@@ -133,7 +135,7 @@ void GroupCoordinator::Shutdown() {
 }
 
 void GroupCoordinator::Install(int32_t partition, LoadedGroups loaded) {
-  int64_t now = now_ms_();
+  int64_t now = wall_ms_();
   for (auto& [id, stored] : loaded.groups) {
     if (!stored) continue;
     Group& group = GetOrCreateGroup(id);
@@ -242,7 +244,7 @@ Group& GroupCoordinator::GetOrCreateGroup(const std::string& group_id) {
   if (!slot) {
     slot = std::make_unique<Group>();
     slot->id = group_id;
-    slot->state_timestamp_ms = now_ms_();
+    slot->state_timestamp_ms = wall_ms_();
   }
   return *slot;
 }
@@ -260,7 +262,7 @@ void GroupCoordinator::RemoveGroup(const std::string& group_id) {
 
 void GroupCoordinator::TransitionTo(Group& group, GroupState state) {
   group.state = state;
-  group.state_timestamp_ms = now_ms_();
+  group.state_timestamp_ms = wall_ms_();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -892,7 +894,7 @@ protocol::OffsetCommitResponse GroupCoordinator::CommitOffsets(
     ScheduleSessionTimeout(*group, member->second, member->second.session_timeout_ms);
   }
 
-  int64_t now = now_ms_();
+  int64_t now = wall_ms_();
   std::vector<KeyValue> records;
   std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   for (const auto& t : request.topics) {
@@ -1100,7 +1102,7 @@ protocol::TxnOffsetCommitResponse GroupCoordinator::CommitTxnOffsets(
     }
   }
 
-  int64_t now = now_ms_();
+  int64_t now = wall_ms_();
   std::vector<KeyValue> records;
   std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   if (e == ErrorCode::kNone) {
@@ -1186,7 +1188,7 @@ Status GroupCoordinator::WriteTxnMarker(int32_t offsets_partition, ProducerId pr
   }
   Bytes marker = record::BuildControlBatch(
       commit ? record::ControlType::kCommit : record::ControlType::kAbort, producer_id,
-      producer_epoch, coordinator_epoch, Offset(0), now_ms_());
+      producer_epoch, coordinator_epoch, Offset(0), wall_ms_());
   log::AppendOptions append;
   append.origin = log::AppendOrigin::kCoordinator;
   BROOK_ASSIGN_OR_RETURN(log::AppendResult appended,
@@ -1226,7 +1228,7 @@ void GroupCoordinator::CompleteTxn(int32_t partition, ProducerId producer_id, bo
 }
 
 int GroupCoordinator::ExpireOffsets() {
-  int64_t now = now_ms_();
+  int64_t now = wall_ms_();
   int removed = 0;
   std::vector<std::string> dead;
   for (auto& [id, group_ptr] : groups_) {
@@ -1448,7 +1450,7 @@ protocol::OffsetDeleteResponse GroupCoordinator::DeleteOffsets(
 
 Status GroupCoordinator::StoreGroup(const Group& group) {
   std::vector<KeyValue> records;
-  records.emplace_back(GroupMetadataKeyBytes(group.id), GroupMetadataValueBytes(group, now_ms_()));
+  records.emplace_back(GroupMetadataKeyBytes(group.id), GroupMetadataValueBytes(group, wall_ms_()));
   return Append(group.id, std::move(records));
 }
 
@@ -1464,7 +1466,7 @@ Result<log::AppendResult> GroupCoordinator::AppendBatch(
     return Status::Unavailable(fmt::format("{}-{} is missing", kConsumerOffsetsTopic, partition));
   }
   record::RecordBatchBuilder builder(batch_options);
-  int64_t now = now_ms_();
+  int64_t now = wall_ms_();
   for (const auto& [key, value] : records) {
     builder.Add(now, ByteView(key),
                 value ? std::optional<ByteView>(ByteView(*value)) : std::nullopt);

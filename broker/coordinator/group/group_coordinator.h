@@ -102,10 +102,14 @@ class GroupCoordinator {
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  // `wheel` and `now_ms` are the event loop's (the server's) timer and clock. The destructor
-  // cancels the coordinator's tasks on the wheel (call it on the loop, or after it stopped).
+  // `wheel` and `now_ms` are the event loop's (the server's) timer and its clock, which drive
+  // the timeouts; `wall_ms` gives the wall-clock time stored in records (commit and state
+  // timestamps) and compared with them (offset expiry); empty = `now_ms` (tests on one manual
+  // clock). The destructor cancels the coordinator's tasks on the wheel (call it on the loop, or
+  // after it stopped).
   GroupCoordinator(GroupCoordinatorOptions options, metadata::TopicManager* topics,
-                   server::TimingWheel* wheel, std::function<int64_t()> now_ms);
+                   server::TimingWheel* wheel, std::function<int64_t()> now_ms,
+                   std::function<int64_t()> wall_ms = {});
   ~GroupCoordinator();
   GroupCoordinator(const GroupCoordinator&) = delete;
   GroupCoordinator& operator=(const GroupCoordinator&) = delete;
@@ -236,6 +240,7 @@ class GroupCoordinator {
   metadata::TopicManager* topics_;
   server::TimingWheel* wheel_;
   std::function<int64_t()> now_ms_;
+  std::function<int64_t()> wall_ms_;
   int32_t partitions_;
   std::vector<PartitionState> partition_state_;
   std::unordered_map<std::string, std::unique_ptr<Group>> groups_;
