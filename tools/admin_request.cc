@@ -1,6 +1,9 @@
 #include "tools/admin_request.h"
 
 #include <string>
+#include <string_view>
+
+#include "broker/protocol/error_code.h"
 
 namespace brook::tools {
 namespace {
@@ -48,6 +51,18 @@ Status ConnectionClosedStatus(const KafkaClient& client) {
   return Status::Unavailable("the broker at " + client.options().bootstrap_server +
                              " closed the connection instead of answering (it may not support "
                              "this request)");
+}
+
+std::string BrokerErrorText(int16_t code) {
+  const std::string name(
+      broker::protocol::ErrorCodeName(static_cast<broker::protocol::ErrorCode>(code)));
+  if (code <= 0 || code >= RD_KAFKA_RESP_ERR_END_ALL) {
+    return "error code " + std::to_string(code) + " (" + name + ")";
+  }
+  std::string_view text = rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(code));
+  constexpr std::string_view kPrefix = "Broker: ";
+  if (text.substr(0, kPrefix.size()) == kPrefix) text.remove_prefix(kPrefix.size());
+  return std::string(text) + " (" + name + ")";
 }
 
 }  // namespace brook::tools

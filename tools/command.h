@@ -19,6 +19,7 @@ void AddTopicsCommand(CLI::App& app, Action& action);
 void AddProduceCommand(CLI::App& app, Action& action);
 void AddConsumeCommand(CLI::App& app, Action& action);
 void AddGroupsCommand(CLI::App& app, Action& action);
+void AddTransactionsCommand(CLI::App& app, Action& action);
 void AddBrokerCommand(CLI::App& app);
 
 // `brook broker ARGS...`: replaces this process with brook-broker from the directory of the

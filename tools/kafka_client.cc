@@ -131,6 +131,12 @@ Result<ClusterInfo> KafkaClient::FetchMetadata() {
   }
 
   ClusterInfo cluster;
+  for (int b = 0; b < metadata->broker_cnt; ++b) {
+    const rd_kafka_metadata_broker_t& broker = metadata->brokers[b];
+    cluster.brokers.push_back({broker.id, broker.host, broker.port});
+  }
+  std::sort(cluster.brokers.begin(), cluster.brokers.end(),
+            [](const BrokerInfo& a, const BrokerInfo& b) { return a.id < b.id; });
   for (int t = 0; t < metadata->topic_cnt; ++t) {
     const rd_kafka_metadata_topic_t& topic = metadata->topics[t];
     if (topic.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;

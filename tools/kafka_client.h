@@ -46,8 +46,17 @@ struct TopicInfo {
   std::vector<PartitionInfo> partitions;  // sorted by id
 };
 
-// A copy of the cluster metadata (topics sorted by name), independent of librdkafka's lifetime.
+// A broker as the cluster metadata names it.
+struct BrokerInfo {
+  int32_t id = -1;
+  std::string host;
+  int32_t port = 0;
+};
+
+// A copy of the cluster metadata (brokers sorted by id, topics by name), independent of
+// librdkafka's lifetime.
 struct ClusterInfo {
+  std::vector<BrokerInfo> brokers;
   std::vector<TopicInfo> topics;
 };
 

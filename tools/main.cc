@@ -1,5 +1,5 @@
-// brook: command-line tool for topics, producing and consuming, consumer groups, and starting
-// the broker.
+// brook: command-line tool for topics, producing and consuming, consumer groups, transactions,
+// and starting the broker.
 // Exit codes: 0 success, 1 the command failed (message on stderr), 2 bad command line.
 
 #include <CLI/CLI.hpp>
@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   }
 
   CLI::App app(
-      "brook: manage topics and consumer groups, produce and consume records, run the broker",
+      "brook: manage topics and consumer groups, produce and consume records, inspect "
+      "transactions, run the broker",
       "brook");
   app.require_subcommand(1);
   brook::tools::Action action;
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   brook::tools::AddProduceCommand(app, action);
   brook::tools::AddConsumeCommand(app, action);
   brook::tools::AddGroupsCommand(app, action);
+  brook::tools::AddTransactionsCommand(app, action);
   brook::tools::AddBrokerCommand(app);
 
   try {
