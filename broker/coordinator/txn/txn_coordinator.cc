@@ -228,8 +228,11 @@ protocol::InitProducerIdResponse TransactionCoordinator::InitProducerId(
     }
   }
   if (IsPrepare(txn.stored.state)) {
-    // Markers of the last decision are not all written yet (only after an I/O error).
-    return fail(ErrorCode::kConcurrentTransactions);
+    // Markers of the last decision are not all written (an I/O error): try again now.
+    if (txn.stored.state == TxnState::kPrepareEpochFence)
+      txn.stored.state = TxnState::kPrepareAbort;
+    CompleteTransaction(txn, txn.stored.state == TxnState::kPrepareCommit);
+    if (IsPrepare(txn.stored.state)) return fail(ErrorCode::kConcurrentTransactions);
   }
   if (txn.stored.state == TxnState::kOngoing) {
     ErrorCode code = FenceAndAbort(txn, "a new InitProducerId fenced its producer");
