@@ -417,7 +417,7 @@ void GroupCoordinator::UpdateMemberAndRebalance(Group& group, Member& member,
   TryCompleteJoin(group);
 }
 
-void GroupCoordinator::ReplaceStaticMember(Group& group, const std::string& old_member_id,
+void GroupCoordinator::ReplaceStaticMember(Group& group, std::string old_member_id,
                                            const protocol::JoinGroupRequest& request,
                                            const RequestInfo& info, JoinCallback reply) {
   std::string new_member_id = *request.group_instance_id + "-" + UuidText();

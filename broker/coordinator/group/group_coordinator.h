@@ -201,7 +201,8 @@ class GroupCoordinator {
   void UpdateMemberAndRebalance(Group& group, Member& member,
                                 const protocol::JoinGroupRequest& request, const RequestInfo& info,
                                 JoinCallback reply);
-  void ReplaceStaticMember(Group& group, const std::string& old_member_id,
+  // `old_member_id` by value: callers pass the group's own record of it, which this rewrites.
+  void ReplaceStaticMember(Group& group, std::string old_member_id,
                            const protocol::JoinGroupRequest& request, const RequestInfo& info,
                            JoinCallback reply);
   void MaybePrepareRebalance(Group& group, const std::string& reason);
