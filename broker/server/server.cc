@@ -4,6 +4,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <memory>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -385,9 +386,11 @@ void Server::Stop(int64_t grace_ms) {
   // Wait for the connections to drain, then stop the loop.
   int64_t deadline = SteadyMs() + grace_ms;
   while (SteadyMs() < deadline) {
-    std::promise<size_t> count;
-    auto future = count.get_future();
-    asio::post(impl_->io_, [this, &count] { count.set_value(impl_->connections_.size()); });
+    // Shared: when the loop is busy past the wait (creating an internal topic), the task runs
+    // after this iteration has ended and must not touch a promise of the stack.
+    auto count = std::make_shared<std::promise<size_t>>();
+    auto future = count->get_future();
+    asio::post(impl_->io_, [this, count] { count->set_value(impl_->connections_.size()); });
     if (future.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready &&
         future.get() == 0) {
       break;
