@@ -19,3 +19,5 @@ endif()
 if(BROOK_BUILD_BENCH)
   find_package(benchmark CONFIG REQUIRED)
 endif()
+# librdkafka for the streams framework (framework/client wraps it, DESIGN.md decision 2).
+pkg_check_modules(BROOK_RDKAFKA REQUIRED IMPORTED_TARGET GLOBAL rdkafka)

@@ -1,0 +1,153 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "framework/api/errors.h"
+#include "framework/api/punctuation.h"
+#include "framework/api/record.h"
+#include "framework/api/task_id.h"
+
+// The type-erased contract between the public templates (Processor, Topology, the DSL) and the
+// runtime that runs them. Users never name these; they are in a public header only because the
+// templates instantiate them.
+namespace brook::streams::detail {
+
+class NodeInstance;
+
+// A record leaving a task through a sink: bytes, ready for the RecordCollector. Views are valid
+// only during the call that receives it.
+struct OutgoingRecord {
+  std::string_view topic;
+  int32_t partition = -1;  // -1: the producer's partitioner (murmur2 of the key bytes)
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  int64_t timestamp = 0;
+  const Headers* headers = nullptr;
+};
+
+// What a node can ask of the task that runs it. Implemented by the runtime's StreamTask (used
+// by both KafkaStreams and TopologyTestDriver). Thread safety: one task is used by one thread.
+class TaskContext {
+ public:
+  virtual ~TaskContext() = default;
+  virtual const std::string& application_id() const = 0;
+  virtual const TaskId& task_id() const = 0;
+  // The input record being processed; nullptr while a punctuator runs.
+  virtual const RecordMetadata* record_metadata() const = 0;
+  virtual int64_t stream_time_ms() const = 0;
+  virtual int64_t wall_clock_ms() const = 0;
+  virtual Cancellable Schedule(NodeInstance* node, std::chrono::milliseconds interval,
+                               PunctuationType type, Punctuator punctuator) = 0;
+  virtual void RequestCommit() = 0;
+  virtual void Send(const OutgoingRecord& record) = 0;
+
+  // The node whose code runs now (for error reports). Set on every hop, so a plain field.
+  NodeInstance* current_node = nullptr;
+};
+
+// One node's view of its task and children, handed to the node at Init.
+class NodeContext {
+ public:
+  NodeContext(TaskContext* task, NodeInstance* self) : task_(task), self_(self) {}
+
+  TaskContext& task() const { return *task_; }
+  NodeInstance* self() const { return self_; }
+  const std::vector<NodeInstance*>& children() const { return children_; }
+  void AddChild(NodeInstance* child) { children_.push_back(child); }
+
+  // Hands `record` (a Record<K, V> of this node's output types) to every child, in the order
+  // they were added to the topology.
+  inline void Forward(const void* record);
+  // Hands `record` to the child named `child`; throws StreamsException for an unknown name.
+  void ForwardTo(const void* record, std::string_view child);
+
+ private:
+  TaskContext* task_;
+  NodeInstance* self_;
+  std::vector<NodeInstance*> children_;
+};
+
+// A node of one task's topology: a source, a processor or a sink.
+class NodeInstance {
+ public:
+  explicit NodeInstance(std::string name) : name_(std::move(name)) {}
+  virtual ~NodeInstance() = default;
+  NodeInstance(const NodeInstance&) = delete;
+  NodeInstance& operator=(const NodeInstance&) = delete;
+
+  const std::string& name() const { return name_; }
+  NodeContext& context() { return *context_; }
+
+  // Called once before the first record, with the context the node keeps.
+  virtual void Init(std::unique_ptr<NodeContext> context) { context_ = std::move(context); }
+  // `record` is a const Record<K, V>* of the node's input types (checked when the topology
+  // was built).
+  virtual void Process(const void* record) = 0;
+  virtual void Close() {}
+
+ protected:
+  std::unique_ptr<NodeContext> context_;
+
+ private:
+  std::string name_;
+};
+
+inline void NodeContext::Forward(const void* record) {
+  NodeInstance* self = task_->current_node;
+  for (NodeInstance* child : children_) {
+    task_->current_node = child;
+    child->Process(record);
+  }
+  task_->current_node = self;
+}
+
+// A source could not read a record's key or value, or its timestamp extractor failed: the task
+// gives the record to the deserialization exception handler. `what()` is the serde's message.
+class DeserializationFailure : public StreamsException {
+ public:
+  using StreamsException::StreamsException;
+};
+
+// A sink could not write a record's key or value: the task gives it to the production exception
+// handler.
+class SerializationFailure : public StreamsException {
+ public:
+  using StreamsException::StreamsException;
+};
+
+// Record bytes as consumed, before deserialization. The views point into storage owned by
+// `owner` (a librdkafka message, or the test driver's copy), released when the record dies.
+struct RawRecord {
+  using Owner = std::unique_ptr<void, void (*)(void*)>;
+
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp = 0;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  Headers headers;
+  Owner owner{nullptr, [](void*) {}};
+};
+
+// A source node: reads raw records of its topics into typed records.
+class SourceInstance : public NodeInstance {
+ public:
+  using NodeInstance::NodeInstance;
+  // The record's event time (the source's timestamp extractor; by default the record's own
+  // timestamp). `partition_time` is the largest timestamp seen on the partition so far.
+  // Throws SerializationException when a custom extractor cannot read the record.
+  virtual int64_t ExtractTimestamp(const RawRecord& record, int64_t partition_time) = 0;
+  // Deserializes `record` with event time `timestamp` and forwards it to the children.
+  // Throws SerializationException when the key or value cannot be read.
+  virtual void ProcessRaw(const RawRecord& record, int64_t timestamp) = 0;
+  void Process(const void*) final {}
+};
+
+}  // namespace brook::streams::detail

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "framework/api/detail/node.h"
+#include "framework/api/punctuation.h"
+#include "framework/api/record.h"
+#include "framework/api/task_id.h"
+
+namespace brook::streams {
+
+// What every processor context offers besides forwarding (Kafka's ProcessingContext).
+// Thread safety: a context belongs to one task, which one stream thread runs; do not use it from
+// other threads or keep it past close().
+class ProcessingContext {
+ public:
+  explicit ProcessingContext(detail::NodeContext* node) : node_(node) {}
+
+  const std::string& applicationId() const { return node_->task().application_id(); }
+  const TaskId& taskId() const { return node_->task().task_id(); }
+  // Topic, partition and offset of the input record being processed; empty while a
+  // punctuator runs (Kafka's recordMetadata()).
+  std::optional<RecordMetadata> recordMetadata() const {
+    const RecordMetadata* metadata = node_->task().record_metadata();
+    if (metadata == nullptr) return std::nullopt;
+    return *metadata;
+  }
+  // The task's stream time: the largest timestamp of the records it has processed.
+  int64_t currentStreamTimeMs() const { return node_->task().stream_time_ms(); }
+  // Wall-clock time in ms since the epoch (the test driver's mock time under test).
+  int64_t currentSystemTimeMs() const { return node_->task().wall_clock_ms(); }
+
+  // Calls `punctuator` every `interval` of stream time or wall-clock time (see
+  // PunctuationType). The interval must be at least 1 ms. Punctuators run on the task's thread
+  // between records; records they forward have no input metadata.
+  Cancellable schedule(std::chrono::milliseconds interval, PunctuationType type,
+                       Punctuator punctuator) {
+    return node_->task().Schedule(node_->self(), interval, type, std::move(punctuator));
+  }
+  // Asks for a commit as soon as the current record is done (Kafka's commit()).
+  void commit() { node_->task().RequestCommit(); }
+
+ protected:
+  detail::NodeContext* node_;
+};
+
+// The context of a Processor<KIn, VIn, KOut, VOut> (Kafka's api.ProcessorContext).
+template <typename KOut, typename VOut>
+class ProcessorContext : public ProcessingContext {
+ public:
+  using ProcessingContext::ProcessingContext;
+
+  // Passes `record` to every child node, in the order they were added.
+  void forward(const Record<KOut, VOut>& record) { node_->Forward(&record); }
+  // Passes `record` to the child named `child` only (a named branch); throws StreamsException
+  // when there is no such child.
+  void forward(const Record<KOut, VOut>& record, std::string_view child) {
+    node_->ForwardTo(&record, child);
+  }
+};
+
+// A record whose key a processor may not change (Kafka's FixedKeyRecord): processValues()
+// keeps the key, so no repartition is ever needed downstream.
+template <typename K, typename V>
+class FixedKeyRecord {
+ public:
+  const K& key() const { return record_.key(); }
+  const V& value() const { return record_.value(); }
+  int64_t timestamp() const { return record_.timestamp(); }
+  const Headers& headers() const { return record_.headers(); }
+
+  template <typename NewV>
+  FixedKeyRecord<K, NewV> withValue(NewV value) const {
+    return FixedKeyRecord<K, NewV>(record_.withValue(std::move(value)));
+  }
+  FixedKeyRecord withTimestamp(int64_t timestamp) const {
+    return FixedKeyRecord(record_.withTimestamp(timestamp));
+  }
+  FixedKeyRecord withHeaders(Headers headers) const {
+    return FixedKeyRecord(record_.withHeaders(std::move(headers)));
+  }
+  const Record<K, V>& record() const { return record_; }
+
+  // Only the runtime makes fixed-key records out of records.
+  static FixedKeyRecord FromRecord(const Record<K, V>& record) { return FixedKeyRecord(record); }
+
+ private:
+  template <typename, typename>
+  friend class FixedKeyRecord;
+  explicit FixedKeyRecord(Record<K, V> record) : record_(std::move(record)) {}
+  Record<K, V> record_;
+};
+
+// The context of a FixedKeyProcessor<KIn, VIn, VOut>.
+template <typename K, typename VOut>
+class FixedKeyProcessorContext : public ProcessingContext {
+ public:
+  using ProcessingContext::ProcessingContext;
+  void forward(const FixedKeyRecord<K, VOut>& record) { node_->Forward(&record.record()); }
+  void forward(const FixedKeyRecord<K, VOut>& record, std::string_view child) {
+    node_->ForwardTo(&record.record(), child);
+  }
+};
+
+}  // namespace brook::streams

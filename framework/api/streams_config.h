@@ -1,0 +1,145 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/api/detail/node_factory.h"
+#include "framework/api/exception_handlers.h"
+#include "framework/api/serde.h"
+
+namespace brook::streams {
+
+enum class ProcessingGuarantee { kAtLeastOnce, kExactlyOnceV2 };
+
+// The configuration of a streams application, with Kafka Streams' keys and defaults
+// (docs/guides/configuration.md lists them all):
+//
+//   application.id             required by KafkaStreams; the consumer group, the prefix of
+//                              internal topics and transactional ids. [a-zA-Z0-9._-]+
+//   bootstrap.servers          Default: "" (start an embedded broker under <state.dir>/broker)
+//   num.stream.threads         Default: 1
+//   processing.guarantee       at_least_once | exactly_once_v2. Default: at_least_once
+//   commit.interval.ms         Default: 30000, or 100 under exactly_once_v2
+//   state.dir                  Default: /tmp/brook-streams
+//   max.task.idle.ms           Default: 0 (wait only for partitions known to have data);
+//                              -1: never wait for empty inputs
+//   replication.factor         of internal topics. Default: -1 (the broker's default)
+//   poll.ms                    Default: 100
+//   buffered.records.per.partition  Default: 1000 (a partition is paused above it)
+//   client.id                  Default: "" (<application.id>-<process id>)
+//   deserialization.exception.handler (alias default.deserialization.exception.handler)
+//   processing.exception.handler
+//   production.exception.handler      (alias default.production.exception.handler)
+//                              log_and_fail | log_and_continue. Default: log_and_fail
+//   errors.dead.letter.queue.topic.name  Default: "" (none); when set, every record a handler
+//                              is given is also written there, raw, with error headers
+//   default.key.serde / default.value.serde
+//                              string | int32 | int64 | double | bytes | void | json.
+//                              Default: none (every source and sink names its serdes)
+//   consumer.* producer.* admin.*   passed to librdkafka (checked when the app is built)
+//
+// Construction and set() throw ConfigException for an unknown key, a value of the wrong type
+// or out of range, naming the key and what it accepts.
+// Thread safety: a value type; KafkaStreams keeps its own copy.
+class StreamsConfig {
+ public:
+  static constexpr const char* kApplicationId = "application.id";
+  static constexpr const char* kBootstrapServers = "bootstrap.servers";
+  static constexpr const char* kNumStreamThreads = "num.stream.threads";
+  static constexpr const char* kProcessingGuarantee = "processing.guarantee";
+  static constexpr const char* kCommitIntervalMs = "commit.interval.ms";
+  static constexpr const char* kStateDir = "state.dir";
+  static constexpr const char* kMaxTaskIdleMs = "max.task.idle.ms";
+  static constexpr const char* kReplicationFactor = "replication.factor";
+  static constexpr const char* kPollMs = "poll.ms";
+  static constexpr const char* kBufferedRecordsPerPartition = "buffered.records.per.partition";
+  static constexpr const char* kClientId = "client.id";
+  static constexpr const char* kDeserializationExceptionHandler =
+      "deserialization.exception.handler";
+  static constexpr const char* kProcessingExceptionHandler = "processing.exception.handler";
+  static constexpr const char* kProductionExceptionHandler = "production.exception.handler";
+  static constexpr const char* kDeadLetterQueueTopic = "errors.dead.letter.queue.topic.name";
+  static constexpr const char* kDefaultKeySerde = "default.key.serde";
+  static constexpr const char* kDefaultValueSerde = "default.value.serde";
+
+  StreamsConfig();
+  explicit StreamsConfig(const std::map<std::string, std::string>& properties);
+
+  // Sets one key (validated now). Returns *this for chaining.
+  StreamsConfig& set(const std::string& key, const std::string& value);
+  // The value as set or its default; throws ConfigException for an unknown key.
+  std::string get(const std::string& key) const;
+
+  const std::string& applicationId() const { return application_id_; }
+  const std::string& bootstrapServers() const { return bootstrap_servers_; }
+  int numStreamThreads() const { return num_stream_threads_; }
+  ProcessingGuarantee processingGuarantee() const { return guarantee_; }
+  int64_t commitIntervalMs() const;
+  const std::string& stateDir() const { return state_dir_; }
+  int64_t maxTaskIdleMs() const { return max_task_idle_ms_; }
+  int replicationFactor() const { return replication_factor_; }
+  int64_t pollMs() const { return poll_ms_; }
+  int bufferedRecordsPerPartition() const { return buffered_records_per_partition_; }
+  const std::string& clientId() const { return client_id_; }
+  const std::string& deadLetterQueueTopic() const { return dead_letter_queue_topic_; }
+
+  // The handlers: set by name through the keys above, or as objects.
+  std::shared_ptr<DeserializationExceptionHandler> deserializationExceptionHandler() const;
+  std::shared_ptr<ProcessingExceptionHandler> processingExceptionHandler() const;
+  std::shared_ptr<ProductionExceptionHandler> productionExceptionHandler() const;
+  StreamsConfig& setDeserializationExceptionHandler(
+      std::shared_ptr<DeserializationExceptionHandler> handler);
+  StreamsConfig& setProcessingExceptionHandler(std::shared_ptr<ProcessingExceptionHandler> handler);
+  StreamsConfig& setProductionExceptionHandler(std::shared_ptr<ProductionExceptionHandler> handler);
+
+  // Default serdes as objects (the C++ form of default.key.serde / default.value.serde).
+  template <typename T>
+  StreamsConfig& setDefaultKeySerde(SerdePtr<T> serde) {
+    serdes_.key = detail::ErasedSerde::Of<T>(std::move(serde));
+    return *this;
+  }
+  template <typename T>
+  StreamsConfig& setDefaultValueSerde(SerdePtr<T> serde) {
+    serdes_.value = detail::ErasedSerde::Of<T>(std::move(serde));
+    return *this;
+  }
+  const detail::SerdeDefaults& serdeDefaults() const { return serdes_; }
+
+  // librdkafka properties given with the consumer., producer. and admin. prefixes (prefix
+  // removed), in the order set.
+  const std::map<std::string, std::string>& consumerOverrides() const { return consumer_; }
+  const std::map<std::string, std::string>& producerOverrides() const { return producer_; }
+  const std::map<std::string, std::string>& adminOverrides() const { return admin_; }
+
+  // Checks what only a running app needs (application.id set). Throws ConfigException.
+  void validateForApplication() const;
+
+ private:
+  std::string application_id_;
+  std::string bootstrap_servers_;
+  int num_stream_threads_ = 1;
+  ProcessingGuarantee guarantee_ = ProcessingGuarantee::kAtLeastOnce;
+  int64_t commit_interval_ms_ = -1;  // -1: the guarantee's default
+  std::string state_dir_ = "/tmp/brook-streams";
+  int64_t max_task_idle_ms_ = 0;
+  int replication_factor_ = -1;
+  int64_t poll_ms_ = 100;
+  int buffered_records_per_partition_ = 1000;
+  std::string client_id_;
+  std::string dead_letter_queue_topic_;
+  std::string deserialization_handler_name_ = "log_and_fail";
+  std::string processing_handler_name_ = "log_and_fail";
+  std::string production_handler_name_ = "log_and_fail";
+  std::shared_ptr<DeserializationExceptionHandler> deserialization_handler_;
+  std::shared_ptr<ProcessingExceptionHandler> processing_handler_;
+  std::shared_ptr<ProductionExceptionHandler> production_handler_;
+  detail::SerdeDefaults serdes_;
+  std::map<std::string, std::string> consumer_;
+  std::map<std::string, std::string> producer_;
+  std::map<std::string, std::string> admin_;
+};
+
+}  // namespace brook::streams

@@ -1,0 +1,36 @@
+#include "framework/api/topology.h"
+
+#include "framework/topology/describe.h"
+#include "framework/topology/topology_builder.h"
+
+namespace brook::streams {
+
+Topology::Topology() : builder_(std::make_unique<framework::topology::TopologyBuilder>()) {}
+Topology::~Topology() = default;
+Topology::Topology(Topology&&) noexcept = default;
+Topology& Topology::operator=(Topology&&) noexcept = default;
+
+Topology& Topology::addNodeFactory(std::shared_ptr<detail::NodeFactory> node) {
+  builder_->AddNode(std::move(node));
+  return *this;
+}
+
+Topology& Topology::connectProcessorAndStateStores(const std::string& processor,
+                                                   std::vector<std::string> stores) {
+  builder_->ConnectProcessorAndStores(processor, std::move(stores));
+  return *this;
+}
+
+TopologyDescription Topology::describe() const {
+  framework::topology::BuildOptions options;
+  options.resolve_serdes = false;
+  return framework::topology::Describe(*builder_->Build(options));
+}
+
+std::string Topology::toDot() const {
+  framework::topology::BuildOptions options;
+  options.resolve_serdes = false;
+  return framework::topology::ToDot(*builder_->Build(options));
+}
+
+}  // namespace brook::streams

@@ -1,0 +1,1 @@
+// Placeholder: the task runtime lands next.

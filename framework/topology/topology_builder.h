@@ -1,0 +1,138 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "framework/api/detail/node_factory.h"
+
+namespace brook::framework::topology {
+
+using streams::detail::NodeFactory;
+using streams::detail::NodeInstance;
+using streams::detail::SerdeDefaults;
+using streams::detail::SourceInstance;
+using streams::detail::TaskContext;
+
+// A repartition topic the application creates: "<application.id>-<name>-repartition".
+struct InternalTopic {
+  std::string name;                   // decorated when built with an application id
+  std::optional<int32_t> partitions;  // empty: as many as the upstream source topics
+};
+
+// The nodes of one task, made from a built topology for one sub-topology.
+// Thread safety: used by the task's thread only.
+class TaskTopology {
+ public:
+  TaskTopology() = default;
+  TaskTopology(const TaskTopology&) = delete;
+  TaskTopology& operator=(const TaskTopology&) = delete;
+
+  // Gives every node its context (children in the order they were added) and calls init, in
+  // the order the nodes were added. A processor's init may throw; the task reports it.
+  void Init(TaskContext* task);
+  // Calls close on every node that was initialised, in the order they were added.
+  void Close();
+  // The source that reads `topic` (a decorated name), or nullptr.
+  SourceInstance* SourceFor(std::string_view topic) const;
+  const std::vector<std::unique_ptr<NodeInstance>>& nodes() const { return nodes_; }
+
+ private:
+  friend class BuiltTopology;
+  std::vector<std::unique_ptr<NodeInstance>> nodes_;
+  std::vector<std::vector<int>> children_;
+  std::map<std::string, SourceInstance*, std::less<>> source_by_topic_;
+  std::vector<std::pair<std::regex, SourceInstance*>> source_by_pattern_;
+  size_t initialised_ = 0;
+};
+
+// A checked topology: nodes resolved and typed, split into sub-topologies. Immutable and
+// shared by every task of every thread.
+class BuiltTopology {
+ public:
+  struct Node {
+    std::shared_ptr<const NodeFactory> factory;
+    std::vector<int> parents;   // indexes into nodes(), in the order declared
+    std::vector<int> children;  // in the order the children were added
+    std::vector<std::string> stores;  // its own and those connected by name
+    int subtopology = -1;
+  };
+  struct Subtopology {
+    int id = 0;
+    std::vector<int> nodes;                   // in the order they were added
+    std::vector<std::string> source_topics;   // decorated
+    std::vector<std::string> source_patterns;  // regexes
+    std::vector<std::string> sink_topics;     // decorated; extractor sinks are not listed
+    std::vector<std::string> repartition_source_topics;  // decorated, subset of source_topics
+  };
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<Subtopology>& subtopologies() const { return subtopologies_; }
+  const std::vector<InternalTopic>& internal_topics() const { return internal_topics_; }
+  const std::string& application_id() const { return application_id_; }
+  // "<application.id>-" or "" when built without one.
+  std::string topic_prefix() const { return application_id_.empty() ? "" : application_id_ + "-"; }
+
+  // The sub-topology that reads `topic` (decorated; patterns tried after names), or -1.
+  int SubtopologyOf(std::string_view topic) const;
+  // True when some source subscribes with a pattern.
+  bool has_patterns() const;
+  // Every topic name a source reads (not the patterns).
+  std::vector<std::string> SourceTopics() const;
+
+  // Makes the nodes of one task of sub-topology `id`. Throws StreamsException when a supplier
+  // returns no processor.
+  std::unique_ptr<TaskTopology> Instantiate(int id) const;
+
+ private:
+  friend class TopologyBuilder;
+  std::vector<Node> nodes_;
+  std::vector<Subtopology> subtopologies_;
+  std::vector<InternalTopic> internal_topics_;
+  std::string application_id_;
+};
+
+struct BuildOptions {
+  // Empty: internal topics keep their undecorated names (describe() before start).
+  std::string application_id;
+  SerdeDefaults serdes;
+  // False for describe(): missing serdes are not an error there.
+  bool resolve_serdes = true;
+};
+
+// Collects nodes (Processor API or DSL) and checks them into a BuiltTopology (DESIGN.md
+// decision 7: a Boost.Graph graph; sub-topologies are its connected components once
+// repartition topics cut it). Nodes may be added in any order; parent and store names are
+// resolved at Build.
+// Thread safety: not thread-safe; build before starting.
+class TopologyBuilder {
+ public:
+  // Throws TopologyException for an empty or duplicate name, or a source topic that another
+  // source already reads.
+  void AddNode(std::shared_ptr<NodeFactory> node);
+  NodeFactory* FindNode(const std::string& name) const;
+  void AddInternalTopic(std::string name, std::optional<int32_t> partitions);
+  // Registers a state store name (StoreBuilders arrive with issue 7).
+  void AddStore(std::string name);
+  // Connects `processor` to `stores`; both are checked at Build.
+  void ConnectProcessorAndStores(const std::string& processor, std::vector<std::string> stores);
+  bool empty() const { return nodes_.empty(); }
+
+  // Throws TopologyException naming the problem: an unknown parent, child or store name; a
+  // source or sink used as a parent or child wrongly; mismatched record types; a cycle; a
+  // missing serde (when options.resolve_serdes); an empty topology.
+  std::shared_ptr<const BuiltTopology> Build(const BuildOptions& options) const;
+
+ private:
+  std::vector<std::shared_ptr<NodeFactory>> nodes_;
+  std::map<std::string, size_t> index_by_name_;
+  std::vector<InternalTopic> internal_topics_;
+  std::set<std::string> stores_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> store_connections_;
+};
+
+}  // namespace brook::framework::topology
