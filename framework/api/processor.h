@@ -57,4 +57,17 @@ class FixedKeyProcessor {
 template <typename K, typename VIn, typename VOut>
 using FixedKeyProcessorSupplier = std::function<std::unique_ptr<FixedKeyProcessor<K, VIn, VOut>>()>;
 
+// A FixedKeyProcessor that keeps its context in context() (Kafka's ContextualFixedKeyProcessor).
+template <typename K, typename VIn, typename VOut>
+class ContextualFixedKeyProcessor : public FixedKeyProcessor<K, VIn, VOut> {
+ public:
+  void init(FixedKeyProcessorContext<K, VOut>& context) override { context_ = &context; }
+
+ protected:
+  FixedKeyProcessorContext<K, VOut>& context() { return *context_; }
+
+ private:
+  FixedKeyProcessorContext<K, VOut>* context_ = nullptr;
+};
+
 }  // namespace brook::streams
