@@ -15,9 +15,17 @@ class TopologyBuilder;
 namespace brook::streams {
 
 // A topic regex for addSource (Kafka's Pattern): the source reads every topic whose whole name
-// matches (ECMAScript syntax).
-struct TopicPattern {
-  std::string regex;
+// matches (ECMAScript syntax). Made with TopicPattern::compile("orders-.*"), as Java's
+// Pattern.compile; no implicit conversion, so a brace list of topic names never means a pattern.
+class TopicPattern {
+ public:
+  static TopicPattern compile(std::string regex) { return TopicPattern(Tag{}, std::move(regex)); }
+  const std::string& regex() const { return regex_; }
+
+ private:
+  struct Tag {};
+  TopicPattern(Tag, std::string regex) : regex_(std::move(regex)) {}
+  std::string regex_;
 };
 
 // A graph of sources, processors and sinks (Kafka Streams' Topology), built with the Processor
@@ -57,7 +65,7 @@ class Topology {
     auto node = std::make_shared<detail::SourceFactory<K, V>>(name, std::move(key_serde),
                                                               std::move(value_serde),
                                                               std::move(extractor));
-    node->topic_pattern = std::move(pattern.regex);
+    node->topic_pattern = pattern.regex();
     return addNodeFactory(std::move(node));
   }
   template <typename KIn, typename VIn, typename KOut, typename VOut>

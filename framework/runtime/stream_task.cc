@@ -1,1 +1,334 @@
-// Placeholder: the task runtime lands next.
+#include "framework/runtime/stream_task.h"
+
+#include <algorithm>
+
+#include "common/logging.h"
+#include "framework/api/detail/node_factory.h"
+
+namespace brook::framework::runtime {
+
+using streams::HandlerResponse;
+using streams::StreamsException;
+using streams::detail::DeserializationFailure;
+using streams::detail::FatalTaskError;
+using streams::detail::RawRecord;
+using streams::detail::SerializationFailure;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto logger = GetLogger("runtime");
+  return logger;
+}
+
+int64_t SteadyWallClock() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+StreamTask::StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopology> topology,
+                       client::RecordCollector* collector, TaskOptions options)
+    : id_(id), topology_(std::move(topology)), collector_(collector), options_(std::move(options)) {
+  if (!options_.wall_clock) options_.wall_clock = SteadyWallClock;
+  if (!options_.deserialization_handler) {
+    options_.deserialization_handler = streams::LogAndFailDeserializationHandler();
+  }
+  if (!options_.processing_handler) {
+    options_.processing_handler = streams::LogAndFailProcessingHandler();
+  }
+  if (!options_.production_handler) {
+    options_.production_handler = streams::LogAndFailProductionHandler();
+  }
+}
+
+StreamTask::~StreamTask() = default;
+
+void StreamTask::AddInput(const TopicPartition& partition) {
+  if (FindQueue(partition.topic, partition.partition) != nullptr) return;
+  streams::detail::SourceInstance* source = topology_->SourceFor(partition.topic);
+  if (source == nullptr) {
+    throw StreamsException("[task " + id_.toString() + "] no source reads topic " +
+                           partition.topic);
+  }
+  queues_.push_back(InputQueue{partition, source, {}, -1, -1});
+}
+
+std::vector<TopicPartition> StreamTask::inputs() const {
+  std::vector<TopicPartition> result;
+  for (const auto& queue : queues_) result.push_back(queue.partition);
+  return result;
+}
+
+void StreamTask::Initialize() {
+  try {
+    topology_->Init(this);
+  } catch (const std::exception& e) {
+    std::string node = current_node != nullptr ? current_node->name() : "?";
+    current_node = nullptr;
+    throw StreamsException("[task " + id_.toString() + "] init of " + node + " failed: " +
+                           e.what());
+  }
+  initialized_ = true;
+}
+
+StreamTask::InputQueue* StreamTask::FindQueue(std::string_view topic, int32_t partition) {
+  for (auto& queue : queues_) {
+    if (queue.partition.partition == partition && queue.partition.topic == topic) return &queue;
+  }
+  return nullptr;
+}
+
+size_t StreamTask::buffered(const TopicPartition& partition) const {
+  for (const auto& queue : queues_) {
+    if (queue.partition == partition) return queue.records.size();
+  }
+  return 0;
+}
+
+void StreamTask::AddRecord(RawRecord record) {
+  InputQueue* queue = FindQueue(record.topic, record.partition);
+  if (queue == nullptr) {
+    throw StreamsException("[task " + id_.toString() + "] got a record of " +
+                           std::string(record.topic) + "-" + std::to_string(record.partition) +
+                           ", which is not one of its inputs");
+  }
+  int64_t timestamp = queue->partition_time;
+  bool skip = false;
+  try {
+    timestamp = queue->source->ExtractTimestamp(record, queue->partition_time);
+  } catch (...) {
+    HandleError(&record, std::current_exception());
+    skip = true;
+  }
+  if (!skip && timestamp < 0) {
+    static RateLimiter limiter(10'000);
+    int64_t suppressed = 0;
+    if (limiter.Allow(options_.wall_clock(), &suppressed)) {
+      Log()->warn("[task {}] skipping {}-{}@{}: invalid timestamp {} ({} more not logged)",
+                  id_.toString(), record.topic, record.partition, record.offset, timestamp,
+                  suppressed);
+    }
+    ++skipped_;
+    skip = true;
+  }
+  if (skip) {
+    timestamp = queue->partition_time;
+  } else {
+    queue->partition_time = std::max(queue->partition_time, timestamp);
+  }
+  queue->records.push_back(Queued{std::move(record), timestamp, skip});
+  ++buffered_;
+}
+
+bool StreamTask::IsProcessable(int64_t now_ms,
+                               const std::function<bool(const TopicPartition&)>& may_have_data) {
+  bool any = false;
+  bool all = true;
+  for (const auto& queue : queues_) {
+    if (queue.records.empty()) {
+      all = false;
+    } else {
+      any = true;
+    }
+  }
+  if (all && any) {
+    idle_since_ms_ = -1;
+    return true;
+  }
+  if (!any) return false;
+  if (options_.max_task_idle_ms < 0) return true;
+  // KIP-695: wait for the fetch of an empty input the consumer knows has data.
+  for (const auto& queue : queues_) {
+    if (queue.records.empty() && may_have_data && may_have_data(queue.partition)) return false;
+  }
+  if (options_.max_task_idle_ms == 0) return true;
+  if (idle_since_ms_ < 0) idle_since_ms_ = now_ms;
+  if (now_ms - idle_since_ms_ >= options_.max_task_idle_ms) return true;
+  return false;
+}
+
+bool StreamTask::ProcessOne() {
+  InputQueue* next = nullptr;
+  for (auto& queue : queues_) {
+    if (queue.records.empty()) continue;
+    if (next == nullptr || queue.records.front().timestamp < next->records.front().timestamp) {
+      next = &queue;
+    }
+  }
+  if (next == nullptr) return false;
+  Queued item = std::move(next->records.front());
+  next->records.pop_front();
+  --buffered_;
+  if (!item.skip) {
+    stream_time_ = std::max(stream_time_, item.timestamp);
+    streams::RecordMetadata metadata{item.raw.topic, item.raw.partition, item.raw.offset};
+    metadata_ = &metadata;
+    try {
+      next->source->ProcessRaw(item.raw, item.timestamp);
+    } catch (...) {
+      try {
+        HandleError(&item.raw, std::current_exception());
+      } catch (...) {
+        metadata_ = nullptr;
+        current_node = nullptr;
+        throw;
+      }
+    }
+    metadata_ = nullptr;
+    current_node = nullptr;
+    ++processed_;
+  }
+  next->next_offset = item.raw.offset + 1;
+  commit_needed_ = true;
+  return true;
+}
+
+std::map<TopicPartition, int64_t> StreamTask::consumed_offsets() const {
+  std::map<TopicPartition, int64_t> offsets;
+  for (const auto& queue : queues_) {
+    if (queue.next_offset >= 0) offsets[queue.partition] = queue.next_offset;
+  }
+  return offsets;
+}
+
+streams::Cancellable StreamTask::Schedule(streams::detail::NodeInstance* node,
+                                          std::chrono::milliseconds interval,
+                                          streams::PunctuationType type,
+                                          streams::Punctuator punctuator) {
+  if (interval.count() < 1) {
+    throw StreamsException("the minimum punctuation interval is 1 millisecond");
+  }
+  if (type == streams::PunctuationType::kStreamTime) {
+    // Aligned to 0: fires as soon as there is a stream time (Kafka Streams).
+    return stream_time_punctuators_.Add(node, 0, interval.count(), std::move(punctuator));
+  }
+  return wall_clock_punctuators_.Add(node, options_.wall_clock() + interval.count(),
+                                     interval.count(), std::move(punctuator));
+}
+
+bool StreamTask::MaybePunctuateStreamTime() {
+  if (stream_time_ < 0 || stream_time_punctuators_.empty()) return false;
+  return stream_time_punctuators_.MaybePunctuate(
+      stream_time_, [this](PunctuationQueue::Schedule& s, int64_t now) { RunPunctuator(s, now); });
+}
+
+bool StreamTask::MaybePunctuateSystemTime(int64_t now_ms) {
+  if (wall_clock_punctuators_.empty()) return false;
+  return wall_clock_punctuators_.MaybePunctuate(
+      now_ms, [this](PunctuationQueue::Schedule& s, int64_t now) { RunPunctuator(s, now); });
+}
+
+void StreamTask::RunPunctuator(PunctuationQueue::Schedule& schedule, int64_t now_ms) {
+  metadata_ = nullptr;
+  current_node = schedule.node;
+  try {
+    schedule.punctuator(now_ms);
+  } catch (...) {
+    try {
+      HandleError(nullptr, std::current_exception());
+    } catch (...) {
+      current_node = nullptr;
+      throw;
+    }
+  }
+  current_node = nullptr;
+  commit_needed_ = true;
+}
+
+void StreamTask::Send(const streams::detail::OutgoingRecord& record) {
+  collector_->Send(id_, record);
+}
+
+streams::ErrorHandlerContext StreamTask::ErrorContext(const RawRecord* raw) const {
+  streams::ErrorHandlerContext context;
+  context.task_id = id_;
+  if (current_node != nullptr) context.processor_node_id = current_node->name();
+  if (raw != nullptr) {
+    context.topic = raw->topic;
+    context.partition = raw->partition;
+    context.offset = raw->offset;
+    context.timestamp = raw->timestamp;
+    context.headers = &raw->headers;
+    context.source_raw_key = raw->key;
+    context.source_raw_value = raw->value;
+  }
+  return context;
+}
+
+void StreamTask::HandleError(const RawRecord* raw, const std::exception_ptr& error) {
+  const streams::ErrorHandlerContext context = ErrorContext(raw);
+  HandlerResponse response = HandlerResponse::kFail;
+  std::string kind;
+  std::string message;
+  auto handle = [&](const std::exception& e) {
+    message = e.what();
+    if (raw != nullptr && !options_.dead_letter_topic.empty()) SendToDeadLetterQueue(*raw, e);
+  };
+  try {
+    std::rethrow_exception(error);
+  } catch (const FatalTaskError&) {
+    throw;
+  } catch (const DeserializationFailure& e) {
+    kind = "deserialization";
+    response = options_.deserialization_handler->handle(context, e);
+    handle(e);
+  } catch (const SerializationFailure& e) {
+    kind = "serialization";
+    response = options_.production_handler->handle(context, e.topic(), e);
+    handle(e);
+  } catch (const std::exception& e) {
+    kind = "processing";
+    response = options_.processing_handler->handle(context, e);
+    handle(e);
+  } catch (...) {
+    kind = "processing";
+    const std::runtime_error e("an exception that is not a std::exception");
+    response = options_.processing_handler->handle(context, e);
+    handle(e);
+  }
+  if (response == HandlerResponse::kFail) {
+    std::string where = raw != nullptr ? std::string(raw->topic) + "-" +
+                                             std::to_string(raw->partition) + "@" +
+                                             std::to_string(raw->offset)
+                                       : std::string("a punctuator");
+    if (!context.processor_node_id.empty()) {
+      where += " in " + std::string(context.processor_node_id);
+    }
+    throw StreamsException("[task " + id_.toString() + "] " + kind + " error at " + where +
+                           " (the " + kind + " exception handler said fail): " + message);
+  }
+  ++skipped_;
+}
+
+void StreamTask::SendToDeadLetterQueue(const RawRecord& raw, const std::exception& error) {
+  streams::Headers headers = raw.headers;
+  headers.add("__streams.errors.exception", streams::detail::TypeName(typeid(error)));
+  headers.add("__streams.errors.message", std::string(error.what()));
+  headers.add("__streams.errors.topic", std::string(raw.topic));
+  headers.add("__streams.errors.partition", std::to_string(raw.partition));
+  headers.add("__streams.errors.offset", std::to_string(raw.offset));
+  streams::detail::OutgoingRecord out;
+  out.topic = options_.dead_letter_topic;
+  out.key = raw.key;
+  out.value = raw.value;
+  out.timestamp = raw.timestamp;
+  out.headers = &headers;
+  collector_->Send(id_, out);
+}
+
+void StreamTask::Close() {
+  if (!initialized_) return;
+  initialized_ = false;
+  try {
+    topology_->Close();
+  } catch (const std::exception& e) {
+    Log()->error("[task {}] a processor's close() failed: {}", id_.toString(), e.what());
+  }
+  for (auto& queue : queues_) queue.records.clear();
+  buffered_ = 0;
+}
+
+}  // namespace brook::framework::runtime

@@ -107,6 +107,19 @@ inline void NodeContext::Forward(const void* record) {
   task_->current_node = self;
 }
 
+inline void NodeContext::ForwardTo(const void* record, std::string_view child) {
+  for (NodeInstance* node : children_) {
+    if (node->name() != child) continue;
+    NodeInstance* self = task_->current_node;
+    task_->current_node = node;
+    node->Process(record);
+    task_->current_node = self;
+    return;
+  }
+  throw StreamsException("unknown downstream node " + std::string(child) + " of " +
+                         self_->name());
+}
+
 // A source could not read a record's key or value, or its timestamp extractor failed: the task
 // gives the record to the deserialization exception handler. `what()` is the serde's message.
 class DeserializationFailure : public StreamsException {
@@ -117,6 +130,18 @@ class DeserializationFailure : public StreamsException {
 // A sink could not write a record's key or value: the task gives it to the production exception
 // handler.
 class SerializationFailure : public StreamsException {
+ public:
+  SerializationFailure(std::string topic, const std::string& message)
+      : StreamsException(message), topic_(std::move(topic)) {}
+  const std::string& topic() const { return topic_; }
+
+ private:
+  std::string topic_;
+};
+
+// An error no exception handler may skip (a fenced producer, a collector that already failed):
+// the task passes it up to the stream thread unchanged.
+class FatalTaskError : public StreamsException {
  public:
   using StreamsException::StreamsException;
 };

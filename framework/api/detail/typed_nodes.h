@@ -138,13 +138,13 @@ class SinkNode final : public NodeInstance {
     try {
       if (key_serde_->serialize(topic, record.key(), key_buffer_)) out.key = key_buffer_;
     } catch (const std::exception& e) {
-      throw SerializationFailure("sink " + name() + " could not write a key for " +
+      throw SerializationFailure(std::string(topic), "sink " + name() + " could not write a key for " +
                                  std::string(topic) + ": " + e.what());
     }
     try {
       if (value_serde_->serialize(topic, record.value(), value_buffer_)) out.value = value_buffer_;
     } catch (const std::exception& e) {
-      throw SerializationFailure("sink " + name() + " could not write a value for " +
+      throw SerializationFailure(std::string(topic), "sink " + name() + " could not write a value for " +
                                  std::string(topic) + ": " + e.what());
     }
     out.timestamp = record.timestamp();

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/api/detail/node.h"
+#include "framework/api/exception_handlers.h"
+#include "framework/api/task_id.h"
+#include "framework/client/record_collector.h"
+#include "framework/client/topic_partition.h"
+#include "framework/runtime/punctuation_queue.h"
+#include "framework/topology/topology_builder.h"
+
+namespace brook::framework::runtime {
+
+using client::TopicPartition;
+
+struct TaskOptions {
+  std::string application_id;
+  // Kafka's max.task.idle.ms: -1 never waits for an empty input; 0 waits only while the
+  // consumer knows an empty input has data to fetch; N > 0 also waits up to N ms.
+  int64_t max_task_idle_ms = 0;
+  std::shared_ptr<streams::DeserializationExceptionHandler> deserialization_handler;
+  std::shared_ptr<streams::ProcessingExceptionHandler> processing_handler;
+  std::shared_ptr<streams::ProductionExceptionHandler> production_handler;
+  // errors.dead.letter.queue.topic.name: "" for none.
+  std::string dead_letter_topic;
+  // Wall-clock milliseconds (the test driver's mock clock under test).
+  std::function<int64_t()> wall_clock;
+};
+
+// One task: the nodes of one sub-topology for one partition, with a record queue per input
+// partition (Kafka Streams' StreamTask and PartitionGroup). Records are processed lowest
+// timestamp first across the inputs; the stream time is the largest timestamp processed.
+// Shared by KafkaStreams' stream threads and the TopologyTestDriver, so both run the same
+// operator and punctuation semantics.
+//
+// Errors: a record that fails is given to the matching handler (deserialization, processing,
+// production); kContinue skips it, kFail throws streams::StreamsException naming the task and
+// the record. detail::FatalTaskError passes through untouched.
+// Thread safety: one thread at a time.
+class StreamTask final : private streams::detail::TaskContext {
+ public:
+  StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopology> topology,
+             client::RecordCollector* collector, TaskOptions options);
+  ~StreamTask() override;
+  StreamTask(const StreamTask&) = delete;
+  StreamTask& operator=(const StreamTask&) = delete;
+
+  const streams::TaskId& id() const { return id_; }
+  // Adds an input partition (KafkaStreams: at assignment; the driver: on first use of a topic
+  // that matches a pattern). Throws StreamsException when no source reads the topic.
+  void AddInput(const TopicPartition& partition);
+  std::vector<TopicPartition> inputs() const;
+
+  // Calls init on every node. Throws what a processor's init throws, as StreamsException.
+  void Initialize();
+  // Queues one consumed record of an input partition and gives it its event time (the
+  // deserialization handler sees records the timestamp extractor cannot read).
+  void AddRecord(streams::detail::RawRecord record);
+  size_t buffered() const { return buffered_; }
+  size_t buffered(const TopicPartition& partition) const;
+
+  // Whether ProcessOne may run now (Kafka's max.task.idle.ms rules; see TaskOptions).
+  // `may_have_data(partition)` tells whether the consumer knows of records not yet fetched.
+  bool IsProcessable(int64_t now_ms,
+                     const std::function<bool(const TopicPartition&)>& may_have_data);
+  // Processes the queued record with the lowest timestamp; false when nothing is queued.
+  bool ProcessOne();
+  // Runs the punctuators due at the current stream time / at wall-clock `now_ms`.
+  bool MaybePunctuateStreamTime();
+  bool MaybePunctuateSystemTime(int64_t now_ms);
+
+  int64_t stream_time() const { return stream_time_; }
+  // The next offset to consume of each input partition that has made progress.
+  std::map<TopicPartition, int64_t> consumed_offsets() const;
+  // True when records were processed since the last MarkCommitted, or a processor asked.
+  bool commit_needed() const { return commit_needed_ || commit_requested_; }
+  bool commit_requested() const { return commit_requested_; }
+  void MarkCommitted() {
+    commit_needed_ = false;
+    commit_requested_ = false;
+  }
+  // Closes every node (close() of each processor); queued records are dropped.
+  void Close();
+
+  int64_t processed_records() const { return processed_; }
+  int64_t skipped_records() const { return skipped_; }
+
+ private:
+  struct Queued {
+    streams::detail::RawRecord raw;
+    int64_t timestamp;
+    bool skip;  // failed deserialization or an invalid timestamp: only its offset counts
+  };
+  struct InputQueue {
+    TopicPartition partition;
+    streams::detail::SourceInstance* source;
+    std::deque<Queued> records;
+    int64_t partition_time = -1;
+    int64_t next_offset = -1;  // -1: nothing consumed yet
+  };
+
+  // TaskContext.
+  const std::string& application_id() const override { return options_.application_id; }
+  const streams::TaskId& task_id() const override { return id_; }
+  const streams::RecordMetadata* record_metadata() const override { return metadata_; }
+  int64_t stream_time_ms() const override { return stream_time_; }
+  int64_t wall_clock_ms() const override { return options_.wall_clock(); }
+  streams::Cancellable Schedule(streams::detail::NodeInstance* node,
+                                std::chrono::milliseconds interval, streams::PunctuationType type,
+                                streams::Punctuator punctuator) override;
+  void RequestCommit() override { commit_requested_ = true; }
+  void Send(const streams::detail::OutgoingRecord& record) override;
+
+  InputQueue* FindQueue(std::string_view topic, int32_t partition);
+  streams::ErrorHandlerContext ErrorContext(const streams::detail::RawRecord* raw) const;
+  // Applies a handler's answer: kFail throws, kContinue counts the record as skipped.
+  void SendToDeadLetterQueue(const streams::detail::RawRecord& raw, const std::exception& error);
+  void RunPunctuator(PunctuationQueue::Schedule& schedule, int64_t now_ms);
+  void HandleError(const streams::detail::RawRecord* raw, const std::exception_ptr& error);
+
+  streams::TaskId id_;
+  std::unique_ptr<topology::TaskTopology> topology_;
+  client::RecordCollector* collector_;
+  TaskOptions options_;
+  std::deque<InputQueue> queues_;  // a deque: queues never move, sources keep pointers
+  size_t buffered_ = 0;
+  int64_t stream_time_ = -1;
+  int64_t idle_since_ms_ = -1;
+  const streams::RecordMetadata* metadata_ = nullptr;
+  PunctuationQueue stream_time_punctuators_;
+  PunctuationQueue wall_clock_punctuators_;
+  bool commit_needed_ = false;
+  bool commit_requested_ = false;
+  bool initialized_ = false;
+  int64_t processed_ = 0;
+  int64_t skipped_ = 0;
+};
+
+}  // namespace brook::framework::runtime
