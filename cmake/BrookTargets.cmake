@@ -11,6 +11,16 @@ function(brook_library)
   target_link_libraries(brook_${ARG_NAME} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# brook_interface_library(NAME <name> DEPS ...) -> INTERFACE target brook_<name>, alias
+# brook::<name>: a header-only library (templates), which has nothing to compile itself.
+function(brook_interface_library)
+  cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
+  add_library(brook_${ARG_NAME} INTERFACE)
+  add_library(brook::${ARG_NAME} ALIAS brook_${ARG_NAME})
+  target_include_directories(brook_${ARG_NAME} INTERFACE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(brook_${ARG_NAME} INTERFACE ${ARG_DEPS})
+endfunction()
+
 # brook_executable(NAME <name> SOURCES ... DEPS ...) -> build/bin/<name>.
 function(brook_executable)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
