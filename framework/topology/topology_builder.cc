@@ -116,6 +116,9 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
   // Parents and children, with the kinds and record types they must have.
   for (int i = 0; i < count; ++i) {
     const NodeFactory& node = *nodes[i].factory;
+    if (node.kind() == NodeKind::kSource && !node.parents().empty()) {
+      throw TopologyException("source " + node.name() + " cannot have a parent; it reads topics");
+    }
     if (node.kind() != NodeKind::kSource && node.parents().empty()) {
       throw TopologyException(KindName(node.kind()) + " " + node.name() + " has no parent");
     }
@@ -156,6 +159,12 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
     list.insert(list.end(), names.begin(), names.end());
   }
   for (int i = 0; i < count; ++i) {
+    const NodeFactory& node = *nodes[i].factory;
+    if (!stores[i].empty() && node.kind() != NodeKind::kProcessor) {
+      throw TopologyException("state store " + stores[i].front() + " is connected to " +
+                              KindName(node.kind()) + " " + node.name() +
+                              "; only processors use state stores");
+    }
     for (const auto& store : stores[i]) {
       if (stores_.count(store) == 0) {
         throw TopologyException("processor " + nodes[i].factory->name() + " uses state store " +
@@ -203,18 +212,11 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
   std::vector<int> component(count);
   boost::connected_components(undirected, component.data());
 
-  // Ids as Kafka Streams numbers them: components in the order of their sources' names, then
-  // any component without a source in the order of its nodes' names.
-  std::vector<int> order(count);
-  for (int i = 0; i < count; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    bool a_source = nodes[a].factory->kind() == NodeKind::kSource;
-    bool b_source = nodes[b].factory->kind() == NodeKind::kSource;
-    if (a_source != b_source) return a_source;
-    return nodes[a].factory->name() < nodes[b].factory->name();
-  });
+  // Ids as Kafka Streams numbers them since 2.5 (KAFKA-9020, InternalTopologyBuilder's
+  // makeNodeGroups): components in the order their first node was added. Kafka adds a node
+  // only after its parents, so upstream sub-topologies come before downstream ones.
   std::map<int, int> id_of_component;
-  for (int index : order) {
+  for (int index = 0; index < count; ++index) {
     id_of_component.emplace(component[index], static_cast<int>(id_of_component.size()));
   }
   built->subtopologies_.resize(id_of_component.size());
