@@ -1,0 +1,440 @@
+#pragma once
+
+#include <concepts>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "framework/api/detail/typed_nodes.h"
+#include "framework/api/processor.h"
+#include "framework/api/record.h"
+#include "framework/api/serde.h"
+#include "framework/api/timestamp_extractor.h"
+#include "operators/dsl/branched.h"
+#include "operators/dsl/internal_streams_builder.h"
+#include "operators/dsl/mapper_traits.h"
+#include "operators/dsl/named.h"
+#include "operators/dsl/node_names.h"
+#include "operators/dsl/printed.h"
+#include "operators/dsl/produced.h"
+#include "operators/dsl/repartitioned.h"
+#include "operators/processors/filter.h"
+#include "operators/processors/flat_map.h"
+#include "operators/processors/flat_map_values.h"
+#include "operators/processors/foreach.h"
+#include "operators/processors/map.h"
+#include "operators/processors/map_values.h"
+#include "operators/processors/pass_through.h"
+#include "operators/processors/peek.h"
+
+namespace brook::streams {
+
+template <typename K, typename V>
+class BranchedKStream;
+
+namespace detail {
+
+// Kafka's requireNonNull for callables that can be empty (std::function, function pointers).
+template <typename F>
+void RequireCallable(const F& callable, const char* what) {
+  if constexpr (std::is_pointer_v<F> ||
+                (std::is_constructible_v<bool, const F&> && requires { typename F::result_type; })) {
+    if (!callable) throw TopologyException(std::string(what) + " can't be empty");
+  }
+}
+
+}  // namespace detail
+
+// A stream of records (Kafka Streams' KStream): each operator adds a node to the topology of
+// the StreamsBuilder the stream came from and returns the stream of what that node forwards.
+// Node names follow Kafka Streams (KSTREAM-FILTER-0000000001, ...; see Named), so describe()
+// prints what a Java application with the same program prints.
+//
+//   StreamsBuilder builder;
+//   builder.stream("words", Consumed<std::string, std::string>::with(Serdes::String(), Serdes::String()))
+//       .filter([](const std::string&, const std::string& word) { return !word.empty(); })
+//       .mapValues([](const std::string& word) { return static_cast<int64_t>(word.size()); })
+//       .to("lengths", Produced<std::string, int64_t>::with(Serdes::String(), Serdes::Int64()));
+//
+// Callables: predicates and key-value mappers take (key, value); value mappers take (value) or
+// (key, value). Result types are deduced; give one explicitly as the first template argument
+// to convert to it (mapValues<std::string>(...)). One callable serves every task of every
+// stream thread, as in Kafka Streams: it must be safe to call concurrently.
+//
+// Serdes travel with the stream as in Kafka Streams: those given to stream() (or
+// repartition()) stay while an operator keeps that type, and are dropped by one that may change
+// it (map drops both, mapValues the value serde, ...); to() and repartition() use them when
+// they are not given a serde, else StreamsConfig's defaults.
+//
+// Every record keeps its timestamp and headers through these operators.
+//
+// Lifetime: a KStream refers to its StreamsBuilder, which must outlive it; once
+// StreamsBuilder::build() has been called, operators throw StreamsException.
+// Thread safety: a value type; build a program on one thread.
+template <typename K, typename V>
+class KStream {
+ public:
+  using Key = K;
+  using Value = V;
+
+  // Made by StreamsBuilder and the operators; applications do not call it.
+  KStream(detail::InternalStreamsBuilder* builder, std::string name, SerdePtr<K> key_serde,
+          SerdePtr<V> value_serde, std::set<std::string> source_nodes, bool repartition_required)
+      : builder_(builder),
+        name_(std::move(name)),
+        key_serde_(std::move(key_serde)),
+        value_serde_(std::move(value_serde)),
+        source_nodes_(std::move(source_nodes)),
+        repartition_required_(repartition_required) {}
+
+  // The records `predicate(key, value)` accepts. Node KSTREAM-FILTER-.
+  template <typename P>
+    requires std::predicate<const P&, const K&, const V&>
+  KStream filter(P predicate, const Named& named = Named()) const {
+    return Filter(std::move(predicate), named, false);
+  }
+  // The records `predicate(key, value)` rejects. Node KSTREAM-FILTER- (as in Kafka).
+  template <typename P>
+    requires std::predicate<const P&, const K&, const V&>
+  KStream filterNot(P predicate, const Named& named = Named()) const {
+    return Filter(std::move(predicate), named, true);
+  }
+
+  // Each record with the key mapper(key, value). Changes the key, so a later stateful operator
+  // repartitions. Node KSTREAM-KEY-SELECT- (a map node, as in Kafka).
+  template <typename KR = detail::Deduced, typename F>
+    requires std::is_invocable_v<const F&, const K&, const V&>
+  auto selectKey(F mapper, const Named& named = Named()) const {
+    using KOut = detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>;
+    detail::RequireCallable(mapper, "selectKey(): mapper");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kKeySelect);
+    AddProcessor<K, V, KOut, V>(
+        name, operators::processors::MapSupplier<K, V, KOut, V>(
+                  [mapper = std::move(mapper)](const K& key, const V& value) {
+                    return KeyValue<KOut, V>{KOut(mapper(key, value)), value};
+                  }));
+    return KStream<KOut, V>(builder_, name, nullptr, value_serde_, source_nodes_, true);
+  }
+
+  // Each record replaced by the KeyValue (or std::pair) mapper(key, value) returns. Changes the
+  // key. Node KSTREAM-MAP-.
+  template <typename KR = detail::Deduced, typename VR = detail::Deduced, typename F>
+    requires std::is_invocable_v<const F&, const K&, const V&>
+  auto map(F mapper, const Named& named = Named()) const {
+    using Pair = detail::PairTraits<detail::KeyValueMapperResult<F, K, V>>;
+    static_assert(Pair::kIsPair, "map(): the mapper must return a KeyValue (or a std::pair)");
+    using KOut = detail::PickType<KR, typename Pair::Key>;
+    using VOut = detail::PickType<VR, typename Pair::Value>;
+    detail::RequireCallable(mapper, "map(): mapper");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kMap);
+    AddProcessor<K, V, KOut, VOut>(
+        name, operators::processors::MapSupplier<K, V, KOut, VOut>(
+                  [mapper = std::move(mapper)](const K& key, const V& value) {
+                    auto pair = mapper(key, value);
+                    return KeyValue<KOut, VOut>{KOut(Pair::KeyOf(pair)), VOut(Pair::ValueOf(pair))};
+                  }));
+    return KStream<KOut, VOut>(builder_, name, nullptr, nullptr, source_nodes_, true);
+  }
+
+  // Each record with the value mapper(value) or mapper(key, value); the key stays. Node
+  // KSTREAM-MAPVALUES-.
+  template <typename VR = detail::Deduced, typename F>
+    requires detail::ValueMapperOf<F, K, V>
+  auto mapValues(F mapper, const Named& named = Named()) const {
+    using VOut = detail::PickType<VR, detail::ValueMapperResult<F, K, V>>;
+    detail::RequireCallable(mapper, "mapValues(): mapper");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kMapValues);
+    AddFixedKeyProcessor<VOut>(
+        name, operators::processors::MapValuesSupplier<K, V, VOut>(
+                  [mapper = std::move(mapper)](const K& key, const V& value) {
+                    return VOut(detail::CallValueMapper(mapper, key, value));
+                  }));
+    return KStream<K, VOut>(builder_, name, key_serde_, nullptr, source_nodes_,
+                            repartition_required_);
+  }
+
+  // One record per KeyValue (or std::pair) in the range mapper(key, value) returns (none for an
+  // empty one). Changes the key. Node KSTREAM-FLATMAP-.
+  template <typename KR = detail::Deduced, typename VR = detail::Deduced, typename F>
+    requires std::is_invocable_v<const F&, const K&, const V&> &&
+             std::ranges::range<detail::KeyValueMapperResult<F, K, V>>
+  auto flatMap(F mapper, const Named& named = Named()) const {
+    using Pair =
+        detail::PairTraits<detail::RangeElement<detail::KeyValueMapperResult<F, K, V>>>;
+    static_assert(Pair::kIsPair, "flatMap(): the mapper must return a range of KeyValue");
+    using KOut = detail::PickType<KR, typename Pair::Key>;
+    using VOut = detail::PickType<VR, typename Pair::Value>;
+    detail::RequireCallable(mapper, "flatMap(): mapper");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kFlatMap);
+    AddProcessor<K, V, KOut, VOut>(
+        name, operators::processors::FlatMapSupplier<K, V, KOut, VOut>(
+                  [mapper = std::move(mapper)](const K& key, const V& value) {
+                    std::vector<KeyValue<KOut, VOut>> out;
+                    for (auto&& element : mapper(key, value)) {
+                      auto pair = std::move(element);
+                      out.push_back({KOut(Pair::KeyOf(pair)), VOut(Pair::ValueOf(pair))});
+                    }
+                    return out;
+                  }));
+    return KStream<KOut, VOut>(builder_, name, nullptr, nullptr, source_nodes_, true);
+  }
+
+  // One record per value in the range mapper(value) or mapper(key, value) returns, each with
+  // the input's key. Node KSTREAM-FLATMAPVALUES-.
+  template <typename VR = detail::Deduced, typename F>
+    requires detail::ValueMapperOf<F, K, V> &&
+             std::ranges::range<detail::ValueMapperResult<F, K, V>>
+  auto flatMapValues(F mapper, const Named& named = Named()) const {
+    using VOut = detail::PickType<VR, detail::RangeElement<detail::ValueMapperResult<F, K, V>>>;
+    detail::RequireCallable(mapper, "flatMapValues(): mapper");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kFlatMapValues);
+    AddFixedKeyProcessor<VOut>(
+        name, operators::processors::FlatMapValuesSupplier<K, V, VOut>(
+                  [mapper = std::move(mapper)](const K& key, const V& value) {
+                    std::vector<VOut> out;
+                    for (auto&& element : detail::CallValueMapper(mapper, key, value)) {
+                      out.push_back(VOut(std::move(element)));
+                    }
+                    return out;
+                  }));
+    return KStream<K, VOut>(builder_, name, key_serde_, nullptr, source_nodes_,
+                            repartition_required_);
+  }
+
+  // Calls action(key, value) for each record and passes it on unchanged. Node KSTREAM-PEEK-.
+  template <typename F>
+    requires std::is_invocable_v<const F&, const K&, const V&>
+  KStream peek(F action, const Named& named = Named()) const {
+    detail::RequireCallable(action, "peek(): action");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kPeek);
+    AddFixedKeyProcessor<V>(name, operators::processors::PeekSupplier<K, V>(
+                                      [action = std::move(action)](const K& key, const V& value) {
+                                        action(key, value);
+                                      }));
+    return KStream(builder_, name, key_serde_, value_serde_, source_nodes_, repartition_required_);
+  }
+
+  // Calls action(key, value) for each record; the end of this branch. Node KSTREAM-FOREACH-.
+  template <typename F>
+    requires std::is_invocable_v<const F&, const K&, const V&>
+  void foreach(F action, const Named& named = Named()) const {
+    detail::RequireCallable(action, "foreach(): action");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kForeach);
+    AddProcessor<K, V, Void, Void>(name, operators::processors::ForeachSupplier<K, V>(
+                                             [action = std::move(action)](const K& key,
+                                                                          const V& value) {
+                                               action(key, value);
+                                             }));
+  }
+
+  // Splits the stream by predicates (see BranchedKStream and Branched). The splitter node is
+  // KSTREAM-BRANCH-<n>, or the given name; branch nodes append the branch's name or position.
+  BranchedKStream<K, V> split(const Named& named = Named()) const {
+    return BranchedKStream<K, V>(*this, named);
+  }
+
+  // The records of this stream and `other` as they arrive: one pass-through node with both as
+  // parents. The result has no serdes (the two may differ). Node KSTREAM-MERGE-.
+  KStream merge(const KStream& other, const Named& named = Named()) const {
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kMerge);
+    AddNode(std::make_shared<detail::ProcessorFactory<K, V, K, V>>(
+        name, std::vector<std::string>{name_, other.name_},
+        operators::processors::PassThroughSupplier<K, V>()));
+    std::set<std::string> sources = source_nodes_;
+    sources.insert(other.source_nodes_.begin(), other.source_nodes_.end());
+    return KStream(builder_, name, nullptr, nullptr, std::move(sources),
+                   repartition_required_ || other.repartition_required_);
+  }
+
+  // Writes the stream to an internal topic and reads it back, so each key lands on the partition
+  // its bytes hash to (Kafka Streams' repartition()). The topic is
+  // "<application.id>-<name>-repartition", <name> being Repartitioned's, else a generated
+  // KSTREAM-REPARTITION-<n>. Adds a pass-through filter, a sink and a source, named
+  // "<name>-repartition-filter|-sink|-source" for a given name and generated (KSTREAM-FILTER-,
+  // KSTREAM-SINK-, KSTREAM-SOURCE-) otherwise; downstream nodes belong to a new sub-topology.
+  // Serdes: Repartitioned's, else this stream's, else the defaults.
+  KStream repartition(const Repartitioned<K, V>& repartitioned = Repartitioned<K, V>()) const {
+    const std::string name = repartitioned.name()
+                                 ? *repartitioned.name()
+                                 : builder_->NewProcessorName(detail::node_names::kRepartition);
+    SerdePtr<K> key_serde = repartitioned.keySerde() ? repartitioned.keySerde() : key_serde_;
+    SerdePtr<V> value_serde =
+        repartitioned.valueSerde() ? repartitioned.valueSerde() : value_serde_;
+    const detail::RepartitionNames names = builder_->NewRepartitionNames(name);
+
+    builder_->AddInternalTopic(names.topic, repartitioned.numberOfPartitions());
+    AddFixedKeyProcessor<V>(names.filter, operators::processors::FilterSupplier<K, V>(
+                                              [](const K&, const V&) { return true; }, false));
+    auto sink = std::make_shared<detail::SinkFactory<K, V>>(
+        names.sink, std::vector<std::string>{names.filter}, names.topic,
+        TopicNameExtractor<K, V>{}, key_serde, value_serde);
+    sink->internal_topic = true;
+    AddNode(std::move(sink));
+    auto source = std::make_shared<detail::SourceFactory<K, V>>(names.source, key_serde,
+                                                                value_serde, TimestampExtractor<K, V>{});
+    source->topics = {names.topic};
+    source->internal_topic = true;
+    AddNode(std::move(source));
+    return KStream(builder_, names.source, std::move(key_serde), std::move(value_serde),
+                   {names.source}, false);
+  }
+
+  // Writes every record to `topic`. Node KSTREAM-SINK-, or Produced's name.
+  void to(const std::string& topic, const Produced<K, V>& produced = Produced<K, V>()) const {
+    AddSink(topic, TopicNameExtractor<K, V>{}, produced);
+  }
+  // Writes each record to the topic extractor(key, value, context) names.
+  void to(TopicNameExtractor<K, V> extractor,
+          const Produced<K, V>& produced = Produced<K, V>()) const {
+    detail::RequireCallable(extractor, "to(): topic name extractor");
+    AddSink(std::string(), std::move(extractor), produced);
+  }
+
+  // Writes "[label]: key, value" for each record to stdout or a file (see Printed); the label
+  // defaults to this stream's node name. Node KSTREAM-PRINTER-, or Printed's name.
+  void print(const Printed<K, V>& printed) const {
+    const std::string name = builder_->NameOrGenerate(printed.named(), detail::node_names::kPrinter);
+    AddProcessor<K, V, Void, Void>(
+        name, operators::processors::PrintSupplier<K, V>(
+                  printed.writer(), printed.label() ? *printed.label() : name_,
+                  printed.keyValueMapper()));
+  }
+
+  // Runs a Processor API processor on each record (Kafka's process(ProcessorSupplier, Named,
+  // String...)). `supplier` returns a new std::unique_ptr to a Processor<K, V, KOut, VOut> (or a
+  // class derived from one) on every call; the result is a KStream<KOut, VOut> of what it
+  // forwards (KStream<Void, Void> for a processor that forwards nothing). The processor may
+  // forward to a named child: context().forward(record, "child-node"). `stores` are the state
+  // stores it uses. May change the key. Node KSTREAM-PROCESSOR-, or the given name (which,
+  // as in Kafka, uses no counter value).
+  template <typename Supplier>
+    requires std::is_invocable_v<const Supplier&>
+  auto process(Supplier supplier, const Named& named = Named(),
+               std::vector<std::string> stores = {}) const {
+    using P = detail::SuppliedProcessor<Supplier>;
+    using Types = decltype(detail::ProcessorTypesOf(static_cast<const P*>(nullptr)));
+    static_assert(std::is_same_v<typename Types::KeyIn, K> &&
+                      std::is_same_v<typename Types::ValueIn, V>,
+                  "process(): the processor must take this stream's Record<K, V>");
+    using KOut = typename Types::KeyOut;
+    using VOut = typename Types::ValueOut;
+    detail::RequireCallable(supplier, "process(): processor supplier");
+    const std::string name =
+        named.name() ? *named.name() : builder_->NewProcessorName(detail::node_names::kProcessor);
+    auto node = std::make_shared<detail::ProcessorFactory<K, V, KOut, VOut>>(
+        name, std::vector<std::string>{name_},
+        ProcessorSupplier<K, V, KOut, VOut>(
+            [supplier = std::move(supplier)]() -> std::unique_ptr<Processor<K, V, KOut, VOut>> {
+              return supplier();
+            }));
+    node->stores = std::move(stores);
+    AddNode(std::move(node));
+    return KStream<KOut, VOut>(builder_, name, nullptr, nullptr, source_nodes_, true);
+  }
+  template <typename Supplier>
+    requires std::is_invocable_v<const Supplier&>
+  auto process(Supplier supplier, std::vector<std::string> stores) const {
+    return process(std::move(supplier), Named(), std::move(stores));
+  }
+
+  // Runs a FixedKeyProcessor<K, V, VOut> on each record (Kafka's processValues): like
+  // process(), but the key cannot change, so no repartition follows. Node
+  // KSTREAM-PROCESSVALUES-, or the given name (which uses no counter value).
+  template <typename Supplier>
+    requires std::is_invocable_v<const Supplier&>
+  auto processValues(Supplier supplier, const Named& named = Named(),
+                     std::vector<std::string> stores = {}) const {
+    using P = detail::SuppliedProcessor<Supplier>;
+    using Types = decltype(detail::FixedKeyProcessorTypesOf(static_cast<const P*>(nullptr)));
+    static_assert(std::is_same_v<typename Types::KeyIn, K> &&
+                      std::is_same_v<typename Types::ValueIn, V>,
+                  "processValues(): the processor must take this stream's FixedKeyRecord<K, V>");
+    using VOut = typename Types::ValueOut;
+    detail::RequireCallable(supplier, "processValues(): processor supplier");
+    const std::string name = named.name()
+                                 ? *named.name()
+                                 : builder_->NewProcessorName(detail::node_names::kProcessValues);
+    auto node = std::make_shared<detail::FixedKeyProcessorFactory<K, V, VOut>>(
+        name, std::vector<std::string>{name_},
+        FixedKeyProcessorSupplier<K, V, VOut>(
+            [supplier = std::move(supplier)]() -> std::unique_ptr<FixedKeyProcessor<K, V, VOut>> {
+              return supplier();
+            }));
+    node->stores = std::move(stores);
+    AddNode(std::move(node));
+    return KStream<K, VOut>(builder_, name, key_serde_, nullptr, source_nodes_,
+                            repartition_required_);
+  }
+  template <typename Supplier>
+    requires std::is_invocable_v<const Supplier&>
+  auto processValues(Supplier supplier, std::vector<std::string> stores) const {
+    return processValues(std::move(supplier), Named(), std::move(stores));
+  }
+
+  // --- For the DSL's own operators (groupByKey, joins, toTable); not needed by applications.
+
+  // The node whose output this stream is.
+  const std::string& name() const { return name_; }
+  const SerdePtr<K>& keySerde() const { return key_serde_; }
+  const SerdePtr<V>& valueSerde() const { return value_serde_; }
+  // Kafka's repartitionRequired: a key-changing operator (selectKey, map, flatMap, process)
+  // ran since the stream was read or repartitioned, so grouping or joining it by key must
+  // repartition first.
+  bool repartitionRequired() const { return repartition_required_; }
+  // The source nodes this stream's records come from (for co-partitioning checks).
+  const std::set<std::string>& subtopologySourceNodes() const { return source_nodes_; }
+  detail::InternalStreamsBuilder* builder() const { return builder_; }
+
+ private:
+  template <typename P>
+  KStream Filter(P predicate, const Named& named, bool negate) const {
+    detail::RequireCallable(predicate, negate ? "filterNot(): predicate" : "filter(): predicate");
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kFilter);
+    AddFixedKeyProcessor<V>(
+        name, operators::processors::FilterSupplier<K, V>(
+                  [predicate = std::move(predicate)](const K& key, const V& value) -> bool {
+                    return predicate(key, value);
+                  },
+                  negate));
+    return KStream(builder_, name, key_serde_, value_serde_, source_nodes_, repartition_required_);
+  }
+
+  void AddNode(std::shared_ptr<detail::NodeFactory> node) const {
+    builder_->AddNode(std::move(node));
+  }
+  template <typename KIn, typename VIn, typename KOut, typename VOut>
+  void AddProcessor(const std::string& name,
+                    ProcessorSupplier<KIn, VIn, KOut, VOut> supplier) const {
+    AddNode(std::make_shared<detail::ProcessorFactory<KIn, VIn, KOut, VOut>>(
+        name, std::vector<std::string>{name_}, std::move(supplier)));
+  }
+  template <typename VOut>
+  void AddFixedKeyProcessor(const std::string& name,
+                            FixedKeyProcessorSupplier<K, V, VOut> supplier) const {
+    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, V, VOut>>(
+        name, std::vector<std::string>{name_}, std::move(supplier)));
+  }
+  void AddSink(const std::string& topic, TopicNameExtractor<K, V> extractor,
+               const Produced<K, V>& produced) const {
+    const std::string name = builder_->NameOrGenerate(produced.named(), detail::node_names::kSink);
+    AddNode(std::make_shared<detail::SinkFactory<K, V>>(
+        name, std::vector<std::string>{name_}, topic, std::move(extractor),
+        produced.keySerde() ? produced.keySerde() : key_serde_,
+        produced.valueSerde() ? produced.valueSerde() : value_serde_));
+  }
+
+  detail::InternalStreamsBuilder* builder_;
+  std::string name_;
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+  std::set<std::string> source_nodes_;
+  bool repartition_required_;
+};
+
+}  // namespace brook::streams
+
+#include "operators/dsl/branched_kstream.h"  // IWYU pragma: export (split() returns one)

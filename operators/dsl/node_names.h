@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string_view>
+
+// The prefixes of generated node names, as Kafka Streams spells them (KStreamImpl,
+// BranchedKStreamImpl): a generated name is the prefix and the builder's counter as ten digits.
+namespace brook::streams::detail::node_names {
+
+inline constexpr std::string_view kSource = "KSTREAM-SOURCE-";
+inline constexpr std::string_view kSink = "KSTREAM-SINK-";
+inline constexpr std::string_view kFilter = "KSTREAM-FILTER-";
+inline constexpr std::string_view kMap = "KSTREAM-MAP-";
+inline constexpr std::string_view kMapValues = "KSTREAM-MAPVALUES-";
+inline constexpr std::string_view kFlatMap = "KSTREAM-FLATMAP-";
+inline constexpr std::string_view kFlatMapValues = "KSTREAM-FLATMAPVALUES-";
+inline constexpr std::string_view kKeySelect = "KSTREAM-KEY-SELECT-";
+inline constexpr std::string_view kPeek = "KSTREAM-PEEK-";
+inline constexpr std::string_view kForeach = "KSTREAM-FOREACH-";
+inline constexpr std::string_view kBranch = "KSTREAM-BRANCH-";
+inline constexpr std::string_view kMerge = "KSTREAM-MERGE-";
+inline constexpr std::string_view kPrinter = "KSTREAM-PRINTER-";
+inline constexpr std::string_view kProcessor = "KSTREAM-PROCESSOR-";
+inline constexpr std::string_view kProcessValues = "KSTREAM-PROCESSVALUES-";
+inline constexpr std::string_view kRepartition = "KSTREAM-REPARTITION-";
+
+// Appended to a repartition name to make its topic ("<name>-repartition").
+inline constexpr std::string_view kRepartitionTopicSuffix = "-repartition";
+
+}  // namespace brook::streams::detail::node_names

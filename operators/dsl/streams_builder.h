@@ -1,0 +1,104 @@
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "framework/api/detail/typed_nodes.h"
+#include "framework/api/topology.h"
+#include "operators/dsl/consumed.h"
+#include "operators/dsl/internal_streams_builder.h"
+#include "operators/dsl/kstream.h"
+#include "operators/dsl/node_names.h"
+
+namespace brook::streams {
+
+// Starts DSL programs and turns them into a Topology (Kafka Streams' StreamsBuilder).
+//
+//   StreamsBuilder builder;
+//   KStream<std::string, std::string> orders = builder.stream(
+//       "orders", Consumed<std::string, std::string>::with(Serdes::String(), Serdes::String()));
+//   orders.filter(is_paid).to("paid-orders");
+//   TopologyTestDriver driver(builder.build());
+//
+// Generated node names use one counter per builder, shared by every operator, as in Kafka
+// Streams (KSTREAM-SOURCE-0000000000, KSTREAM-FILTER-0000000001, ...). Operators are written
+// into the topology as they are called (see InternalStreamsBuilder).
+//
+// Lifetime: every KStream refers to its builder, which must outlive them; moving the builder
+// keeps them valid. Thread safety: not thread-safe; build a program on one thread.
+class StreamsBuilder {
+ public:
+  StreamsBuilder();
+  ~StreamsBuilder();
+  StreamsBuilder(StreamsBuilder&&) noexcept;
+  StreamsBuilder& operator=(StreamsBuilder&&) noexcept;
+
+  // A stream of the records of `topic` (or `topics`, as they arrive). Source node
+  // KSTREAM-SOURCE-<n>, or Consumed's name. A second stream() of exactly the same topics (in any
+  // order) shares the first one's source node, as Kafka's topology does; it must read the same
+  // types, and that node's serdes and timestamp extractor are the ones used. Topics overlapping
+  // another stream()'s without being equal throw TopologyException.
+  template <typename K, typename V>
+  KStream<K, V> stream(const std::string& topic,
+                       const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    return stream(std::vector<std::string>{topic}, consumed);
+  }
+  template <typename K, typename V>
+  KStream<K, V> stream(std::initializer_list<std::string> topics,
+                       const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    return stream(std::vector<std::string>(topics), consumed);
+  }
+  template <typename K, typename V>
+  KStream<K, V> stream(const std::vector<std::string>& topics,
+                       const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    const std::string name = internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
+    if (auto existing = internal_->ExistingSource(topics, detail::TypesOf<K, V>())) {
+      return KStream<K, V>(internal_.get(), *existing, consumed.keySerde(), consumed.valueSerde(),
+                           {*existing}, false);
+    }
+    auto node = MakeSource(name, consumed);
+    node->topics = topics;
+    internal_->AddNode(node);
+    internal_->RememberSource(name, topics, std::nullopt, detail::TypesOf<K, V>());
+    return KStream<K, V>(internal_.get(), name, consumed.keySerde(), consumed.valueSerde(), {name},
+                         false);
+  }
+  // A stream of every topic whose whole name matches `pattern` (ECMAScript regex).
+  template <typename K, typename V>
+  KStream<K, V> stream(const TopicPattern& pattern,
+                       const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    const std::string name = internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
+    if (auto existing = internal_->ExistingPatternSource(pattern.regex(), detail::TypesOf<K, V>())) {
+      return KStream<K, V>(internal_.get(), *existing, consumed.keySerde(), consumed.valueSerde(),
+                           {*existing}, false);
+    }
+    auto node = MakeSource(name, consumed);
+    node->topic_pattern = pattern.regex();
+    internal_->AddNode(node);
+    internal_->RememberSource(name, {}, pattern.regex(), detail::TypesOf<K, V>());
+    return KStream<K, V>(internal_.get(), name, consumed.keySerde(), consumed.valueSerde(), {name},
+                         false);
+  }
+
+  // The topology of everything built so far. Call it once, after the program: the builder and
+  // its streams cannot add anything afterwards (StreamsException).
+  Topology build();
+
+  // For the DSL's own classes; not needed by applications.
+  detail::InternalStreamsBuilder& internal() { return *internal_; }
+
+ private:
+  template <typename K, typename V>
+  static std::shared_ptr<detail::SourceFactory<K, V>> MakeSource(const std::string& name,
+                                                                 const Consumed<K, V>& consumed) {
+    return std::make_shared<detail::SourceFactory<K, V>>(
+        name, consumed.keySerde(), consumed.valueSerde(), consumed.timestampExtractor());
+  }
+
+  std::unique_ptr<detail::InternalStreamsBuilder> internal_;
+};
+
+}  // namespace brook::streams
