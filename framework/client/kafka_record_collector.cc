@@ -108,7 +108,7 @@ void KafkaRecordCollector::Fail(Status status, bool fenced) {
 void KafkaRecordCollector::ThrowIfFailed() const {
   if (failure_.ok()) return;
   if (fenced_) throw ProducerFencedException(failure_.message());
-  throw streams::StreamsException(failure_.message());
+  throw streams::detail::FatalTaskError(failure_.message());
 }
 
 KafkaRecordCollector::TaskCounters KafkaRecordCollector::counters(

@@ -17,9 +17,10 @@ namespace brook::framework::client {
 // Thrown by KafkaRecordCollector::Send when the producer was fenced: a newer producer with the
 // same transactional.id owns the tasks now (Kafka Streams' TaskMigratedException). The stream
 // thread closes its tasks without committing and rejoins with a new producer.
-class ProducerFencedException : public streams::StreamsException {
+// A FatalTaskError, so no processing exception handler can skip it.
+class ProducerFencedException : public streams::detail::FatalTaskError {
  public:
-  using StreamsException::StreamsException;
+  using FatalTaskError::FatalTaskError;
 };
 
 // The RecordCollector of a stream thread talking to Kafka: Send hands the record to the
@@ -54,9 +55,9 @@ class KafkaRecordCollector final : public RecordCollector {
   KafkaRecordCollector& operator=(const KafkaRecordCollector&) = delete;
 
   // Serves pending delivery reports (giving their errors to the handler), then sends `record`.
-  // Throws: ProducerFencedException when the producer was fenced; StreamsException once the
-  // collector failed (including now, when the handler answers kFail for this record's own
-  // immediate error, e.g. larger than message.max.bytes).
+  // Throws: ProducerFencedException when the producer was fenced; detail::FatalTaskError (a
+  // StreamsException no task handler skips) once the collector failed (including now, when the
+  // handler answers kFail for this record's own immediate error, e.g. over message.max.bytes).
   void Send(const streams::TaskId& task, const streams::detail::OutgoingRecord& record) override;
 
   // Waits up to `timeout` for every record sent to be acknowledged, then handles the delivery

@@ -1,0 +1,542 @@
+#include "framework/api/kafka_streams.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "broker/app/embedded_broker.h"
+#include "common/logging.h"
+#include "common/uuid.h"
+#include "framework/client/admin.h"
+#include "framework/runtime/stream_thread.h"
+#include "framework/topology/describe.h"
+#include "framework/topology/topology_builder.h"
+
+namespace brook::streams {
+
+using framework::runtime::StreamThread;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr milliseconds kAdminTimeout{30'000};
+constexpr const char* kProcessMetadataFile = "kafka-streams-process-metadata";
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+std::string_view KafkaStreams::stateName(State state) {
+  switch (state) {
+    case State::kCreated:
+      return "CREATED";
+    case State::kRebalancing:
+      return "REBALANCING";
+    case State::kRunning:
+      return "RUNNING";
+    case State::kPendingShutdown:
+      return "PENDING_SHUTDOWN";
+    case State::kNotRunning:
+      return "NOT_RUNNING";
+    case State::kPendingError:
+      return "PENDING_ERROR";
+    case State::kError:
+      return "ERROR";
+  }
+  return "?";
+}
+
+class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Impl> {
+ public:
+  Impl(const Topology& topology, const StreamsConfig& config)
+      : config_(config), log_(GetLogger("runtime")) {
+    config_.validateForApplication();
+    framework::topology::BuildOptions options;
+    options.application_id = config_.applicationId();
+    options.serdes = config_.serdeDefaults();
+    built_ = topology.builder().Build(options);
+    LockStateDirectory();
+    client_id_ = config_.clientId().empty() ? config_.applicationId() + "-" + process_id_
+                                            : config_.clientId();
+    bootstrap_ = config_.bootstrapServers();
+  }
+
+  ~Impl() {
+    if (lock_fd_ >= 0) {
+      ::flock(lock_fd_, LOCK_UN);
+      ::close(lock_fd_);
+    }
+  }
+
+  void Start() {
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ != State::kCreated) {
+        throw StreamsException("start() called on a KafkaStreams in state " +
+                               std::string(stateName(state_)) + "; it can start only once");
+      }
+    }
+    if (bootstrap_.empty()) StartEmbeddedBroker();
+    PrepareTopics();
+    std::vector<std::unique_ptr<StreamThread>> threads;
+    for (int i = 0; i < config_.numStreamThreads(); ++i) threads.push_back(MakeThread());
+    log_->info("[{}] starting {} stream threads ({}) against {}", client_id_, threads.size(),
+               config_.processingGuarantee() == ProcessingGuarantee::kExactlyOnceV2
+                   ? "exactly_once_v2"
+                   : "at_least_once",
+               bootstrap_);
+    SetState(State::kRebalancing);
+    std::lock_guard lock(mutex_);
+    for (auto& thread : threads) {
+      thread->Start();
+      threads_.push_back(std::move(thread));
+    }
+  }
+
+  bool Close(milliseconds timeout) {
+    const auto deadline = timeout == milliseconds::max()
+                              ? std::chrono::steady_clock::time_point::max()
+                              : std::chrono::steady_clock::now() + timeout;
+    {
+      std::unique_lock lock(mutex_);
+      if (state_ == State::kNotRunning) return true;
+      if (state_ == State::kCreated) {
+        lock.unlock();
+        SetState(State::kNotRunning);
+        return true;
+      }
+      closing_ = true;
+    }
+    if (state() != State::kError && state() != State::kPendingError) {
+      SetState(State::kPendingShutdown);
+    }
+    std::vector<StreamThread*> threads;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& thread : threads_) threads.push_back(thread.get());
+    }
+    for (StreamThread* thread : threads) thread->RequestShutdown();
+    for (StreamThread* thread : threads) {
+      auto left = deadline == std::chrono::steady_clock::time_point::max()
+                      ? milliseconds::max()
+                      : std::chrono::duration_cast<milliseconds>(
+                            deadline - std::chrono::steady_clock::now());
+      if (left.count() < 0 || !thread->Join(left == milliseconds::max() ? milliseconds(1LL << 40)
+                                                                         : left)) {
+        log_->warn("[{}] close timed out; threads are still stopping", client_id_);
+        return false;
+      }
+    }
+    if (error_shutdown_.joinable() && error_shutdown_.get_id() != std::this_thread::get_id()) {
+      error_shutdown_.join();
+    }
+    {
+      // The clients go before the embedded broker they talk to.
+      std::lock_guard lock(mutex_);
+      threads_.clear();
+    }
+    if (broker_) {
+      broker_->Stop();
+      broker_.reset();
+    }
+    if (state() != State::kError) SetState(State::kNotRunning);
+    log_->info("[{}] closed", client_id_);
+    return true;
+  }
+
+  State state() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+  }
+
+  void SetListener(StateListener listener) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(listener);
+  }
+  void SetHandler(UncaughtExceptionHandler handler) {
+    std::lock_guard lock(mutex_);
+    handler_ = std::move(handler);
+  }
+
+  std::vector<ThreadMetadata> Metadata() const {
+    std::lock_guard lock(mutex_);
+    std::vector<ThreadMetadata> result;
+    for (const auto& thread : threads_) {
+      if (thread->state() == StreamThread::State::kDead) continue;
+      ThreadMetadata metadata;
+      metadata.threadName = thread->name();
+      metadata.threadState = std::string(StreamThread::StateName(thread->state()));
+      for (const auto& task : thread->tasks()) {
+        TaskMetadata task_metadata;
+        task_metadata.taskId = task.id;
+        for (const auto& partition : task.partitions) {
+          task_metadata.topicPartitions.push_back({partition.topic, partition.partition});
+        }
+        metadata.activeTasks.push_back(std::move(task_metadata));
+      }
+      result.push_back(std::move(metadata));
+    }
+    return result;
+  }
+
+  std::string bootstrap() const {
+    std::lock_guard lock(mutex_);
+    return bootstrap_;
+  }
+
+  TopologyDescription Describe() const { return framework::topology::Describe(*built_); }
+
+ private:
+  // <state.dir>/<application.id>/.lock, held for the instance's life, and the process id kept
+  // in kafka-streams-process-metadata (as Kafka Streams does), so a restarted instance gets
+  // the same transactional ids and fences its predecessor's open transactions at once.
+  void LockStateDirectory() {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(config_.stateDir()) / config_.applicationId();
+    std::error_code error;
+    fs::create_directories(dir, error);
+    if (error) {
+      throw StreamsException("cannot create the state directory " + dir.string() + ": " +
+                             error.message());
+    }
+    const std::string lock_path = (dir / ".lock").string();
+    lock_fd_ = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (lock_fd_ >= 0) ::close(lock_fd_);
+      lock_fd_ = -1;
+      throw StreamsException("the state directory " + dir.string() +
+                             " is locked by another running instance of application " +
+                             config_.applicationId() +
+                             "; give each instance its own state.dir");
+    }
+    const fs::path metadata_path = dir / kProcessMetadataFile;
+    std::ifstream in(metadata_path);
+    if (in) {
+      try {
+        nlohmann::json json = nlohmann::json::parse(in);
+        std::string id = json.at("processId").get<std::string>();
+        if (Uuid::FromString(id)) process_id_ = id;
+      } catch (const std::exception& e) {
+        log_->warn("[{}] unreadable {}: {}; making a new process id", config_.applicationId(),
+                   metadata_path.string(), e.what());
+      }
+    }
+    if (process_id_.empty()) {
+      process_id_ = Uuid::Random().ToString();
+      const fs::path temp = dir / (std::string(kProcessMetadataFile) + ".tmp");
+      {
+        std::ofstream out(temp, std::ios::trunc);
+        out << nlohmann::json{{"version", 1}, {"processId", process_id_}}.dump() << "\n";
+      }
+      fs::rename(temp, metadata_path, error);
+    }
+  }
+
+  void StartEmbeddedBroker() {
+    const std::string dir = (std::filesystem::path(config_.stateDir()) / "broker").string();
+    auto broker = broker::app::EmbeddedBroker::Start(dir);
+    if (!broker.ok()) {
+      throw StreamsException("cannot start the embedded broker in " + dir + ": " +
+                             broker.status().ToString());
+    }
+    broker_ = std::move(broker).value();
+    std::lock_guard lock(mutex_);
+    bootstrap_ = broker_->bootstrap();
+    log_->info("[{}] no bootstrap.servers: embedded broker listening on {} (data in {})",
+               client_id_, bootstrap_, dir);
+  }
+
+  framework::client::Properties AdminProperties() const {
+    framework::client::Properties properties = config_.adminOverrides();
+    properties["bootstrap.servers"] = bootstrap_;
+    properties.emplace("client.id", client_id_ + "-admin");
+    return properties;
+  }
+
+  // Checks the source topics and creates the repartition topics (Kafka Streams does this in its
+  // partition assignor; Brook, with librdkafka's range assignor, does it once at start).
+  void PrepareTopics() {
+    auto admin = framework::client::Admin::Create(AdminProperties());
+    if (!admin.ok()) throw StreamsException("admin client: " + admin.status().ToString());
+    std::set<std::string> internal;
+    std::map<std::string, std::optional<int32_t>> wanted;
+    for (const auto& topic : built_->internal_topics()) {
+      internal.insert(topic.name);
+      wanted[topic.name] = topic.partitions;
+    }
+    std::vector<std::string> all = built_->SourceTopics();
+    auto counts = (*admin)->PartitionCounts(all, kAdminTimeout);
+    if (!counts.ok()) {
+      throw StreamsException("cannot read topic metadata from " + bootstrap_ + ": " +
+                             counts.status().ToString());
+    }
+    std::vector<std::string> missing;
+    for (const auto& topic : all) {
+      if (internal.count(topic) == 0 && counts->count(topic) == 0) missing.push_back(topic);
+    }
+    if (!missing.empty() && broker_) {
+      // The embedded broker is the application's own: nobody else can have made its topics
+      // before start(), so it makes the missing source topics (num.partitions of the broker).
+      std::vector<framework::client::NewTopic> sources;
+      for (const auto& topic : missing) sources.push_back({topic, -1, -1, {}});
+      Status created = (*admin)->CreateTopics(sources, kAdminTimeout);
+      if (!created.ok()) {
+        throw StreamsException("cannot create source topics: " + created.ToString());
+      }
+      log_->info("[{}] created source topics {} on the embedded broker", client_id_,
+                 Join(missing));
+      counts = (*admin)->PartitionCounts(all, kAdminTimeout);
+      if (!counts.ok()) {
+        throw StreamsException("cannot read topic metadata: " + counts.status().ToString());
+      }
+      missing.clear();
+    }
+    if (!missing.empty()) {
+      throw StreamsException("source topics missing: " + Join(missing) +
+                             "; create them before starting the application (for example "
+                             "`brook topics create " +
+                             missing.front() + " --partitions 8`)");
+    }
+    // Partition counts of repartition topics follow the sub-topology that writes them; resolve
+    // chains (a sub-topology reading one repartition topic and writing another) by repeating.
+    std::map<std::string, int32_t> known(counts->begin(), counts->end());
+    for (const auto& [name, partitions] : wanted) {
+      if (partitions) known[name] = *partitions;
+    }
+    for (size_t round = 0; round <= wanted.size(); ++round) {
+      for (const auto& sub : built_->subtopologies()) {
+        int32_t most = 0;
+        for (const auto& topic : sub.source_topics) {
+          auto it = known.find(topic);
+          if (it != known.end()) most = std::max(most, it->second);
+        }
+        if (most == 0) continue;
+        for (const auto& topic : sub.sink_topics) {
+          if (wanted.count(topic) != 0 && !wanted[topic]) known.emplace(topic, most);
+        }
+      }
+    }
+    std::vector<framework::client::NewTopic> to_create;
+    for (const auto& [name, partitions] : wanted) {
+      auto it = known.find(name);
+      if (it == known.end()) {
+        throw StreamsException("cannot tell how many partitions repartition topic " + name +
+                               " needs; give Repartitioned::withNumberOfPartitions");
+      }
+      auto existing = counts->find(name);
+      if (existing != counts->end()) {
+        if (existing->second != it->second) {
+          throw StreamsException("repartition topic " + name + " has " +
+                                 std::to_string(existing->second) + " partitions, expected " +
+                                 std::to_string(it->second) +
+                                 "; delete it or reset the application");
+        }
+        continue;
+      }
+      framework::client::NewTopic topic;
+      topic.name = name;
+      topic.partitions = it->second;
+      topic.replication_factor = config_.replicationFactor();
+      topic.configs = {{"cleanup.policy", "delete"}, {"segment.bytes", "52428800"}};
+      to_create.push_back(std::move(topic));
+    }
+    if (!to_create.empty()) {
+      Status created = (*admin)->CreateTopics(to_create, kAdminTimeout);
+      if (!created.ok()) {
+        throw StreamsException("cannot create repartition topics: " + created.ToString());
+      }
+      for (const auto& topic : to_create) {
+        log_->info("[{}] created repartition topic {} ({} partitions)", client_id_, topic.name,
+                   topic.partitions);
+      }
+    }
+    // Co-partitioning: one task reads the same partition number of each of its topics.
+    for (const auto& sub : built_->subtopologies()) {
+      std::map<std::string, int32_t> sizes;
+      for (const auto& topic : sub.source_topics) sizes[topic] = known.at(topic);
+      if (sizes.empty()) continue;
+      const int32_t first = sizes.begin()->second;
+      for (const auto& [topic, size] : sizes) {
+        if (size != first) {
+          std::string list;
+          for (const auto& [name, count] : sizes) {
+            list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(count) + ")";
+          }
+          throw StreamsException("sub-topology " + std::to_string(sub.id) +
+                                 " reads topics that are not co-partitioned: " + list +
+                                 "; they must have the same number of partitions");
+        }
+      }
+    }
+  }
+
+  std::unique_ptr<StreamThread> MakeThread() {
+    const int index = ++thread_count_;
+    StreamThread::Options options;
+    options.name = client_id_ + "-StreamThread-" + std::to_string(index);
+    options.topology = built_;
+    options.config = config_;
+    const bool eos = config_.processingGuarantee() == ProcessingGuarantee::kExactlyOnceV2;
+    options.consumer_properties = config_.consumerOverrides();
+    options.consumer_properties["bootstrap.servers"] = bootstrap_;
+    options.consumer_properties["group.id"] = config_.applicationId();
+    options.consumer_properties.emplace("client.id", options.name + "-consumer");
+    options.consumer_properties.emplace("isolation.level",
+                                        eos ? "read_committed" : "read_uncommitted");
+    options.producer_properties = config_.producerOverrides();
+    options.producer_properties["bootstrap.servers"] = bootstrap_;
+    options.producer_properties.emplace("client.id", options.name + "-producer");
+    options.transactional_id =
+        config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
+    std::weak_ptr<Impl> weak = weak_from_this();
+    options.on_state_change = [weak](StreamThread::State, StreamThread::State) {
+      if (auto impl = weak.lock()) impl->OnThreadStateChange();
+    };
+    options.on_exit = [weak, name = options.name](std::exception_ptr error) {
+      if (auto impl = weak.lock()) impl->OnThreadExit(name, error);
+    };
+    auto thread = StreamThread::Create(std::move(options));
+    if (!thread.ok()) {
+      throw StreamsException("cannot create stream thread: " + thread.status().ToString());
+    }
+    return std::move(thread).value();
+  }
+
+  void OnThreadStateChange() {
+    State next;
+    {
+      std::lock_guard lock(mutex_);
+      if (state_ != State::kRebalancing && state_ != State::kRunning) return;
+      bool all_running = true;
+      bool any_alive = false;
+      for (const auto& thread : threads_) {
+        StreamThread::State s = thread->state();
+        if (s == StreamThread::State::kDead) continue;
+        any_alive = true;
+        all_running = all_running && s == StreamThread::State::kRunning;
+      }
+      if (!any_alive) return;
+      next = all_running ? State::kRunning : State::kRebalancing;
+    }
+    SetState(next);
+  }
+
+  void OnThreadExit(const std::string& name, std::exception_ptr error) {
+    if (!error) return;
+    std::string message = "unknown error";
+    StreamThreadExceptionResponse response = StreamThreadExceptionResponse::kShutdownClient;
+    UncaughtExceptionHandler handler;
+    {
+      std::lock_guard lock(mutex_);
+      handler = handler_;
+      if (closing_) return;
+    }
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      message = e.what();
+      if (handler) {
+        try {
+          response = handler(e);
+        } catch (...) {
+          response = StreamThreadExceptionResponse::kShutdownClient;
+        }
+      }
+    } catch (...) {
+    }
+    if (response == StreamThreadExceptionResponse::kReplaceThread) {
+      log_->warn("[{}] {} died ({}); replacing it", client_id_, name, message);
+      try {
+        auto thread = MakeThread();
+        std::lock_guard lock(mutex_);
+        if (!closing_) {
+          thread->Start();
+          threads_.push_back(std::move(thread));
+          return;
+        }
+      } catch (const std::exception& e) {
+        log_->error("[{}] cannot replace {}: {}", client_id_, name, e.what());
+      }
+    }
+    log_->error("[{}] {} died ({}); shutting the client down", client_id_, name, message);
+    SetState(State::kPendingError);
+    std::lock_guard lock(mutex_);
+    if (error_shutdown_.joinable()) return;
+    std::shared_ptr<Impl> self = shared_from_this();
+    error_shutdown_ = std::thread([self] {
+      std::vector<StreamThread*> threads;
+      {
+        std::lock_guard lock(self->mutex_);
+        for (auto& thread : self->threads_) threads.push_back(thread.get());
+      }
+      for (StreamThread* thread : threads) thread->RequestShutdown();
+      for (StreamThread* thread : threads) thread->Join(milliseconds(1LL << 40));
+      self->SetState(State::kError);
+    });
+  }
+
+  void SetState(State next) {
+    StateListener listener;
+    State old;
+    {
+      std::lock_guard lock(mutex_);
+      old = state_;
+      if (old == next || old == State::kError || old == State::kNotRunning) return;
+      if (old == State::kPendingShutdown && next != State::kNotRunning) return;
+      if (old == State::kPendingError && next != State::kError) return;
+      state_ = next;
+      listener = listener_;
+    }
+    log_->info("[{}] state {} -> {}", client_id_, stateName(old), stateName(next));
+    if (listener) listener(next, old);
+  }
+
+  StreamsConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::shared_ptr<const framework::topology::BuiltTopology> built_;
+  std::string process_id_;
+  std::string client_id_;
+  int lock_fd_ = -1;
+  mutable std::mutex mutex_;
+  State state_ = State::kCreated;  // guarded by mutex_
+  std::string bootstrap_;          // guarded by mutex_
+  StateListener listener_;
+  UncaughtExceptionHandler handler_;
+  std::vector<std::unique_ptr<StreamThread>> threads_;  // dead ones too, joined at close
+  int thread_count_ = 0;
+  bool closing_ = false;
+  std::thread error_shutdown_;
+  std::unique_ptr<broker::app::EmbeddedBroker> broker_;
+};
+
+KafkaStreams::KafkaStreams(const Topology& topology, const StreamsConfig& config)
+    : impl_(std::make_shared<Impl>(topology, config)) {}
+
+KafkaStreams::~KafkaStreams() { impl_->Close(std::chrono::milliseconds::max()); }
+
+void KafkaStreams::start() { impl_->Start(); }
+bool KafkaStreams::close(std::chrono::milliseconds timeout) { return impl_->Close(timeout); }
+KafkaStreams::State KafkaStreams::state() const { return impl_->state(); }
+void KafkaStreams::setStateListener(StateListener listener) {
+  impl_->SetListener(std::move(listener));
+}
+void KafkaStreams::setUncaughtExceptionHandler(UncaughtExceptionHandler handler) {
+  impl_->SetHandler(std::move(handler));
+}
+std::vector<ThreadMetadata> KafkaStreams::metadataForLocalThreads() const {
+  return impl_->Metadata();
+}
+std::string KafkaStreams::bootstrapServers() const { return impl_->bootstrap(); }
+TopologyDescription KafkaStreams::describe() const { return impl_->Describe(); }
+
+}  // namespace brook::streams

@@ -1,0 +1,447 @@
+#include "framework/runtime/stream_thread.h"
+
+#include <algorithm>
+
+namespace brook::framework::runtime {
+
+using streams::StreamsException;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr milliseconds kTransactionTimeout{30'000};
+constexpr size_t kMaxPollRecords = 1000;
+// Records one task processes before the thread looks at the next task.
+constexpr int kRecordsPerTaskPerRound = 100;
+// Records processed between two polls, at most.
+constexpr int kRecordsPerIteration = 10'000;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string_view StreamThread::StateName(State state) {
+  switch (state) {
+    case State::kCreated:
+      return "CREATED";
+    case State::kStarting:
+      return "STARTING";
+    case State::kPartitionsRevoked:
+      return "PARTITIONS_REVOKED";
+    case State::kPartitionsAssigned:
+      return "PARTITIONS_ASSIGNED";
+    case State::kRunning:
+      return "RUNNING";
+    case State::kPendingShutdown:
+      return "PENDING_SHUTDOWN";
+    case State::kDead:
+      return "DEAD";
+  }
+  return "?";
+}
+
+StreamThread::StreamThread(Options options)
+    : options_(std::move(options)),
+      exactly_once_(options_.config.processingGuarantee() ==
+                    streams::ProcessingGuarantee::kExactlyOnceV2),
+      log_(GetLogger("runtime")) {
+  task_options_.application_id = options_.config.applicationId();
+  task_options_.max_task_idle_ms = options_.config.maxTaskIdleMs();
+  task_options_.deserialization_handler = options_.config.deserializationExceptionHandler();
+  task_options_.processing_handler = options_.config.processingExceptionHandler();
+  task_options_.production_handler = options_.config.productionExceptionHandler();
+  task_options_.dead_letter_topic = options_.config.deadLetterQueueTopic();
+  task_options_.wall_clock = NowMs;
+}
+
+Result<std::unique_ptr<StreamThread>> StreamThread::Create(Options options) {
+  std::unique_ptr<StreamThread> thread(new StreamThread(std::move(options)));
+  auto consumer = client::Consumer::Create(thread->options_.consumer_properties, thread.get());
+  if (!consumer.ok()) return consumer.status();
+  thread->consumer_ = std::move(consumer).value();
+  BROOK_RETURN_IF_ERROR(thread->MakeProducer());
+  return thread;
+}
+
+StreamThread::~StreamThread() {
+  RequestShutdown();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StreamThread::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void StreamThread::RequestShutdown() { shutdown_requested_ = true; }
+
+bool StreamThread::Join(milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!done_cv_.wait_for(lock, timeout, [this] { return done_; })) return false;
+  lock.unlock();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  return true;
+}
+
+std::vector<StreamThread::TaskInfo> StreamThread::tasks() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+void StreamThread::SetState(State state) {
+  State old = state_.exchange(state);
+  if (old == state) return;
+  log_->info("[{}] state {} -> {}", options_.name, StateName(old), StateName(state));
+  if (options_.on_state_change) options_.on_state_change(old, state);
+}
+
+Status StreamThread::MakeProducer() {
+  std::optional<std::string> transactional_id;
+  if (exactly_once_) transactional_id = options_.transactional_id;
+  auto producer = client::Producer::Create(options_.producer_properties, transactional_id);
+  if (!producer.ok()) return producer.status();
+  // The old collector goes before the old producer it points to.
+  collector_ = std::make_unique<client::KafkaRecordCollector>(
+      producer->get(), options_.config.productionExceptionHandler());
+  producer_ = std::move(producer).value();
+  transaction_open_ = false;
+  return Status::Ok();
+}
+
+Status StreamThread::Subscribe() {
+  std::vector<std::string> topics = options_.topology->SourceTopics();
+  for (const auto& sub : options_.topology->subtopologies()) {
+    for (const auto& pattern : sub.source_patterns) topics.push_back("^" + pattern);
+  }
+  return consumer_->Subscribe(topics);
+}
+
+void StreamThread::Run() {
+  std::exception_ptr error;
+  try {
+    SetState(State::kStarting);
+    if (exactly_once_) {
+      client::TxnResult init = producer_->InitTransactions(kTransactionTimeout);
+      for (int attempt = 0; !init.ok() && init.kind == client::TxnErrorKind::kRetriable &&
+                            attempt < 3 && !shutdown_requested_;
+           ++attempt) {
+        init = producer_->InitTransactions(kTransactionTimeout);
+      }
+      if (!init.ok()) {
+        throw StreamsException("[" + options_.name + "] cannot initialise transactions: " +
+                               init.status.ToString());
+      }
+    }
+    if (Status status = Subscribe(); !status.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot subscribe: " + status.ToString());
+    }
+    last_commit_ms_ = NowMs();
+    while (!shutdown_requested_) RunOnce();
+    SetState(State::kPendingShutdown);
+    if (!tasks_.empty()) CloseTasks(Commit());
+    consumer_->Close().IgnoreError();  // leaves the group; the revocation finds no task
+  } catch (...) {
+    error = std::current_exception();
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log_->error("[{}] stopping after an error: {}", options_.name, e.what());
+    } catch (...) {
+      log_->error("[{}] stopping after an unknown error", options_.name);
+    }
+    try {
+      if (transaction_open_) producer_->AbortTransaction(kTransactionTimeout).IgnoreError();
+      CloseTasks(false);
+      consumer_->Close().IgnoreError();
+    } catch (...) {
+    }
+  }
+  SetState(State::kDead);
+  if (options_.on_exit) options_.on_exit(error);
+  std::lock_guard lock(mutex_);
+  done_ = true;
+  done_cv_.notify_all();
+}
+
+void StreamThread::RunOnce() {
+  if (rejoin_needed_) {
+    rejoin_needed_ = false;
+    log_->info("[{}] rejoining the group", options_.name);
+    if (Status status = consumer_->Unsubscribe(); !status.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot leave the group: " +
+                             status.ToString());
+    }
+    if (Status status = Subscribe(); !status.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot rejoin: " + status.ToString());
+    }
+  }
+  bool busy = false;
+  for (const auto& [id, task] : tasks_) busy = busy || task->buffered() > 0;
+  auto polled =
+      consumer_->Poll(busy ? milliseconds(0) : milliseconds(options_.config.pollMs()),
+                      kMaxPollRecords);
+  if (!polled.ok()) {
+    throw StreamsException("[" + options_.name + "] poll failed: " + polled.status().ToString());
+  }
+  if (state() == State::kPartitionsAssigned) SetState(State::kRunning);
+  AddRecords(std::move(polled).value());
+  try {
+    Process();
+  } catch (const client::ProducerFencedException& e) {
+    RecoverFromTransactionError(Status::FailedPrecondition(e.what()), true);
+    return;
+  }
+  MaybeCommit(false);
+}
+
+void StreamThread::AddRecords(std::vector<streams::detail::RawRecord> records) {
+  StreamTask* task = nullptr;
+  TopicPartition last;
+  for (auto& record : records) {
+    if (task == nullptr || record.partition != last.partition || record.topic != last.topic) {
+      last = TopicPartition{std::string(record.topic), record.partition};
+      auto it = task_of_partition_.find(last);
+      task = it == task_of_partition_.end() ? nullptr : it->second;
+      if (task == nullptr) continue;  // a partition given up while the record was in flight
+    }
+    task->AddRecord(std::move(record));
+  }
+  const size_t limit = static_cast<size_t>(options_.config.bufferedRecordsPerPartition());
+  std::vector<TopicPartition> to_pause;
+  for (const auto& [partition, owner] : task_of_partition_) {
+    if (paused_.count(partition) == 0 && owner->buffered(partition) > limit) {
+      to_pause.push_back(partition);
+    }
+  }
+  if (!to_pause.empty() && consumer_->Pause(to_pause).ok()) {
+    paused_.insert(to_pause.begin(), to_pause.end());
+  }
+}
+
+void StreamThread::BeginTransactionIfNeeded() {
+  if (!exactly_once_ || transaction_open_ || tasks_.empty()) return;
+  client::TxnResult begin = producer_->BeginTransaction();
+  if (!begin.ok()) {
+    RecoverFromTransactionError(begin.status, begin.kind == client::TxnErrorKind::kFenced);
+    return;
+  }
+  transaction_open_ = true;
+}
+
+void StreamThread::Process() {
+  BeginTransactionIfNeeded();
+  if (exactly_once_ && !transaction_open_) return;
+  const int64_t now = NowMs();
+  auto may_have_data = [this](const TopicPartition& partition) {
+    std::optional<int64_t> end = consumer_->HighWatermark(partition);
+    if (!end) return false;
+    auto position = consumer_->Position(partition);
+    return position.ok() && position->has_value() && **position < *end;
+  };
+  int processed = 0;
+  bool progress = true;
+  while (progress && processed < kRecordsPerIteration) {
+    progress = false;
+    for (auto& [id, task] : tasks_) {
+      int n = 0;
+      while (n < kRecordsPerTaskPerRound && task->IsProcessable(now, may_have_data) &&
+             task->ProcessOne()) {
+        ++n;
+        task->MaybePunctuateStreamTime();
+      }
+      processed += n;
+      progress = progress || n > 0;
+    }
+  }
+  for (auto& [id, task] : tasks_) task->MaybePunctuateSystemTime(now);
+  const size_t limit = static_cast<size_t>(options_.config.bufferedRecordsPerPartition());
+  std::vector<TopicPartition> to_resume;
+  for (const auto& partition : paused_) {
+    auto it = task_of_partition_.find(partition);
+    if (it == task_of_partition_.end() || it->second->buffered(partition) <= limit / 2) {
+      to_resume.push_back(partition);
+    }
+  }
+  if (!to_resume.empty() && consumer_->Resume(to_resume).ok()) {
+    for (const auto& partition : to_resume) paused_.erase(partition);
+  }
+}
+
+void StreamThread::MaybeCommit(bool force) {
+  const int64_t now = NowMs();
+  bool requested = false;
+  bool needed = transaction_open_;
+  for (const auto& [id, task] : tasks_) {
+    requested = requested || task->commit_requested();
+    needed = needed || task->commit_needed();
+  }
+  if (!force && !requested && now - last_commit_ms_ < options_.config.commitIntervalMs()) return;
+  last_commit_ms_ = now;
+  if (needed) Commit();
+}
+
+bool StreamThread::Commit() {
+  std::map<TopicPartition, int64_t> offsets;
+  for (const auto& [id, task] : tasks_) {
+    for (const auto& [partition, offset] : task->consumed_offsets()) offsets[partition] = offset;
+  }
+  if (!exactly_once_) {
+    Status flushed = collector_->Flush(kTransactionTimeout);
+    if (!flushed.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot commit: " + flushed.ToString());
+    }
+    Status committed = consumer_->CommitSync(offsets);
+    if (!committed.ok()) {
+      // The group is rebalancing: the records are processed again by the next owner (at least
+      // once).
+      log_->warn("[{}] offset commit failed: {}", options_.name, committed.ToString());
+      return false;
+    }
+  } else if (transaction_open_) {
+    auto group = consumer_->GroupMetadata();
+    if (!group.ok()) {
+      RecoverFromTransactionError(group.status(), false);
+      return false;
+    }
+    client::TxnResult sent =
+        producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
+    for (int attempt = 0; !sent.ok() && sent.kind == client::TxnErrorKind::kRetriable &&
+                          attempt < 3;
+         ++attempt) {
+      sent = producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
+    }
+    if (!sent.ok()) {
+      RecoverFromTransactionError(sent.status, sent.kind == client::TxnErrorKind::kFenced);
+      return false;
+    }
+    client::TxnResult committed = producer_->CommitTransaction(kTransactionTimeout);
+    for (int attempt = 0; !committed.ok() &&
+                          committed.kind == client::TxnErrorKind::kRetriable && attempt < 3;
+         ++attempt) {
+      committed = producer_->CommitTransaction(kTransactionTimeout);
+    }
+    if (!committed.ok()) {
+      RecoverFromTransactionError(committed.status,
+                                  committed.kind == client::TxnErrorKind::kFenced);
+      return false;
+    }
+    transaction_open_ = false;
+    Status delivery = collector_->HandleDeliveryErrors();
+    if (!delivery.ok()) {
+      if (collector_->fenced()) {
+        RecoverFromTransactionError(delivery, true);
+        return false;
+      }
+      throw StreamsException("[" + options_.name + "] " + delivery.ToString());
+    }
+  }
+  for (auto& [id, task] : tasks_) task->MarkCommitted();
+  log_->debug("[{}] committed {} partitions", options_.name, offsets.size());
+  return true;
+}
+
+void StreamThread::RecoverFromTransactionError(const Status& status, bool fenced) {
+  log_->warn("[{}] {}: closing {} tasks without committing and rejoining the group",
+             options_.name, fenced ? "producer fenced" : "transaction failed", tasks_.size());
+  CloseTasks(false);
+  bool reuse = false;
+  if (!fenced && transaction_open_) {
+    client::TxnResult aborted = producer_->AbortTransaction(kTransactionTimeout);
+    reuse = aborted.ok();
+  } else if (!fenced && producer_->FatalError().ok()) {
+    reuse = true;
+  }
+  transaction_open_ = false;
+  if (!reuse) {
+    if (Status made = MakeProducer(); !made.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot make a new producer: " +
+                             made.ToString());
+    }
+    client::TxnResult init = producer_->InitTransactions(kTransactionTimeout);
+    if (!init.ok()) {
+      throw StreamsException("[" + options_.name + "] cannot initialise transactions again: " +
+                             init.status.ToString() + " (after: " + status.ToString() + ")");
+    }
+  }
+  if (!in_rebalance_) rejoin_needed_ = true;
+}
+
+void StreamThread::CloseTasks(bool clean) {
+  if (tasks_.empty()) return;
+  log_->info("[{}] closing {} tasks{}", options_.name, tasks_.size(), clean ? "" : " (dirty)");
+  for (auto& [id, task] : tasks_) task->Close();
+  tasks_.clear();
+  task_of_partition_.clear();
+  paused_.clear();
+  PublishTasks();
+}
+
+void StreamThread::PublishTasks() {
+  std::vector<TaskInfo> info;
+  for (const auto& [id, task] : tasks_) info.push_back(TaskInfo{id, task->inputs()});
+  std::lock_guard lock(mutex_);
+  published_ = std::move(info);
+}
+
+void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) {
+  SetState(State::kPartitionsAssigned);
+  std::map<streams::TaskId, std::vector<TopicPartition>> grouped;
+  for (const auto& partition : partitions) {
+    const int sub = options_.topology->SubtopologyOf(partition.topic);
+    if (sub < 0) {
+      log_->error("[{}] assigned {}, which no source reads", options_.name,
+                  partition.ToString());
+      continue;
+    }
+    grouped[streams::TaskId{sub, partition.partition}].push_back(partition);
+  }
+  for (auto& [id, inputs] : grouped) {
+    auto task = std::make_unique<StreamTask>(id, options_.topology->Instantiate(id.subtopology),
+                                             collector_.get(), task_options_);
+    for (const auto& input : inputs) {
+      task->AddInput(input);
+      task_of_partition_[input] = task.get();
+    }
+    task->Initialize();
+    tasks_[id] = std::move(task);
+  }
+  std::string names;
+  for (const auto& [id, task] : tasks_) names += (names.empty() ? "" : " ") + id.toString();
+  log_->info("[{}] assigned {} partitions, tasks: {}", options_.name, partitions.size(),
+             names.empty() ? "none" : names);
+  PublishTasks();
+}
+
+void StreamThread::OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) {
+  SetState(State::kPartitionsRevoked);
+  log_->info("[{}] {} partitions revoked", options_.name, partitions.size());
+  if (tasks_.empty()) return;
+  in_rebalance_ = true;
+  bool committed = false;
+  try {
+    committed = Commit();
+  } catch (...) {
+    in_rebalance_ = false;
+    throw;
+  }
+  in_rebalance_ = false;
+  CloseTasks(committed);
+}
+
+void StreamThread::OnPartitionsLost(const std::vector<TopicPartition>& partitions) {
+  SetState(State::kPartitionsRevoked);
+  log_->warn("[{}] {} partitions lost: closing their tasks without committing", options_.name,
+             partitions.size());
+  if (exactly_once_ && transaction_open_) {
+    if (!producer_->AbortTransaction(kTransactionTimeout).ok()) {
+      if (Status made = MakeProducer(); made.ok()) {
+        producer_->InitTransactions(kTransactionTimeout).IgnoreError();
+      }
+    }
+    transaction_open_ = false;
+  }
+  CloseTasks(false);
+}
+
+}  // namespace brook::framework::runtime

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/logging.h"
+#include "common/result.h"
+#include "framework/api/streams_config.h"
+#include "framework/api/task_id.h"
+#include "framework/client/consumer.h"
+#include "framework/client/kafka_record_collector.h"
+#include "framework/client/producer.h"
+#include "framework/client/rebalance_listener.h"
+#include "framework/runtime/stream_task.h"
+#include "framework/topology/topology_builder.h"
+
+namespace brook::framework::runtime {
+
+// One stream thread (Kafka Streams' StreamThread): a consumer in the application's group, a
+// producer (transactional under exactly_once_v2), and the tasks of the partitions the group gave
+// it. It polls, queues records into tasks, processes them lowest timestamp first per task,
+// punctuates and commits every commit.interval.ms.
+//
+// States (Kafka Streams' StreamThread.State):
+//
+//   kCreated -> kStarting -> kPartitionsRevoked <-> kPartitionsAssigned -> kRunning
+//                                    ^                                         |
+//                                    +-----------------------------------------+
+//   any -> kPendingShutdown -> kDead        (an error anywhere also ends in kDead)
+//
+// Rebalances as Kafka Streams handles them (eager protocol): on revocation the thread commits
+// (at_least_once: flush, then commit offsets; exactly_once_v2: send offsets to the transaction
+// and commit it) and closes its tasks; on loss it closes them without committing (aborting the
+// transaction). A fenced or failed transaction closes every task without committing, makes a
+// new producer and rejoins the group, so the tasks start again from the committed offsets.
+//
+// Thread safety: Start, RequestShutdown, Join, state and tasks may be called from any thread.
+class StreamThread final : private client::RebalanceListener {
+ public:
+  enum class State {
+    kCreated,
+    kStarting,
+    kPartitionsRevoked,
+    kPartitionsAssigned,
+    kRunning,
+    kPendingShutdown,
+    kDead
+  };
+  static std::string_view StateName(State state);
+
+  struct TaskInfo {
+    streams::TaskId id;
+    std::vector<TopicPartition> partitions;
+  };
+
+  struct Options {
+    std::string name;  // "<client id>-StreamThread-<n>", prefixes every log line
+    std::shared_ptr<const topology::BuiltTopology> topology;
+    streams::StreamsConfig config;
+    client::Properties consumer_properties;  // complete: bootstrap, group.id, client.id, ...
+    client::Properties producer_properties;
+    std::string transactional_id;  // empty under at_least_once
+    // Called on this thread at every state change, and once when it ends (with the error that
+    // ended it, or null after a requested shutdown).
+    std::function<void(State old_state, State new_state)> on_state_change;
+    std::function<void(std::exception_ptr error)> on_exit;
+  };
+
+  // Creates the consumer and the producer (errors name the librdkafka property at fault).
+  static Result<std::unique_ptr<StreamThread>> Create(Options options);
+  ~StreamThread() override;
+  StreamThread(const StreamThread&) = delete;
+  StreamThread& operator=(const StreamThread&) = delete;
+
+  void Start();
+  // Asks the thread to commit, close its tasks, leave the group and end.
+  void RequestShutdown();
+  // Waits for the thread to end, up to `timeout`; true when it has.
+  bool Join(std::chrono::milliseconds timeout);
+
+  State state() const { return state_.load(); }
+  const std::string& name() const { return options_.name; }
+  std::vector<TaskInfo> tasks() const;
+
+ private:
+  explicit StreamThread(Options options);
+
+  void Run();
+  void RunOnce();
+  void SetState(State state);
+  void AddRecords(std::vector<streams::detail::RawRecord> records);
+  void Process();
+  // Commits when commit.interval.ms has passed or a task asked; `force` commits now.
+  void MaybeCommit(bool force);
+  // Returns false when the commit failed and the tasks were closed dirty.
+  bool Commit();
+  void BeginTransactionIfNeeded();
+  // Closes every task; `clean` closes them after a successful commit.
+  void CloseTasks(bool clean);
+  // A fenced or failed transaction: close the tasks without committing, abort, get a new
+  // producer, rejoin so the group hands the tasks out again from the committed offsets.
+  void RecoverFromTransactionError(const Status& status, bool fenced);
+  Status MakeProducer();
+  Status Subscribe();
+  void PublishTasks();
+
+  // RebalanceListener.
+  void OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) override;
+  void OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) override;
+  void OnPartitionsLost(const std::vector<TopicPartition>& partitions) override;
+
+  Options options_;
+  bool exactly_once_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<client::Consumer> consumer_;
+  std::unique_ptr<client::Producer> producer_;
+  std::unique_ptr<client::KafkaRecordCollector> collector_;
+  TaskOptions task_options_;
+  std::map<streams::TaskId, std::unique_ptr<StreamTask>> tasks_;
+  std::map<TopicPartition, StreamTask*> task_of_partition_;
+  std::set<TopicPartition> paused_;
+  bool transaction_open_ = false;
+  bool rejoin_needed_ = false;
+  bool in_rebalance_ = false;
+  int64_t last_commit_ms_ = 0;
+
+  std::atomic<State> state_{State::kCreated};
+  std::atomic<bool> shutdown_requested_{false};
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;                // guarded by mutex_
+  std::vector<TaskInfo> published_;  // guarded by mutex_
+};
+
+}  // namespace brook::framework::runtime
