@@ -391,6 +391,13 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.consumer_properties["bootstrap.servers"] = bootstrap_;
     options.consumer_properties["group.id"] = config_.applicationId();
     options.consumer_properties.emplace("client.id", options.name + "-consumer");
+    // Static membership as Kafka Streams offers it: consumer.group.instance.id is the instance's
+    // id; each thread appends its index. A restarted instance then takes its threads' places in
+    // the group at once instead of waiting for the old members' session timeout.
+    auto instance = options.consumer_properties.find("group.instance.id");
+    if (instance != options.consumer_properties.end()) {
+      instance->second += "-" + std::to_string(index);
+    }
     options.consumer_properties.emplace("isolation.level",
                                         eos ? "read_committed" : "read_uncommitted");
     options.producer_properties = config_.producerOverrides();
