@@ -41,8 +41,7 @@ class BranchedKStream {
 
   // Adds a branch for the records `predicate(key, value)` accepts that no earlier branch took.
   // Throws TopologyException after defaultBranch().
-  template <typename P>
-    requires std::predicate<const P&, const K&, const V&>
+  template <detail::PredicateOf<K, V> P>
   BranchedKStream& branch(P predicate, const Branched<K, V>& branched = Branched<K, V>()) {
     CheckOpen();
     detail::RequireCallable(predicate, "branch(): predicate");

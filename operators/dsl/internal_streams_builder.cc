@@ -23,8 +23,8 @@ std::string InternalStreamsBuilder::NameOrGenerate(const Named& named, std::stri
 RepartitionNames InternalStreamsBuilder::NewRepartitionNames(const std::string& name) {
   const std::string_view suffix = node_names::kRepartitionTopicSuffix;
   RepartitionNames names;
-  names.topic = name.size() >= suffix.size() && name.compare(name.size() - suffix.size(),
-                                                             suffix.size(), suffix) == 0
+  names.topic = name.size() >= suffix.size() &&
+                        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0
                     ? name
                     : name + std::string(suffix);
   names.sink = NewProcessorName(node_names::kSink);

@@ -36,26 +36,14 @@ namespace brook::streams {
 template <typename K, typename V>
 class BranchedKStream;
 
-namespace detail {
-
-// Kafka's requireNonNull for callables that can be empty (std::function, function pointers).
-template <typename F>
-void RequireCallable(const F& callable, const char* what) {
-  if constexpr (std::is_pointer_v<F> ||
-                (std::is_constructible_v<bool, const F&> && requires { typename F::result_type; })) {
-    if (!callable) throw TopologyException(std::string(what) + " can't be empty");
-  }
-}
-
-}  // namespace detail
-
 // A stream of records (Kafka Streams' KStream): each operator adds a node to the topology of
 // the StreamsBuilder the stream came from and returns the stream of what that node forwards.
 // Node names follow Kafka Streams (KSTREAM-FILTER-0000000001, ...; see Named), so describe()
 // prints what a Java application with the same program prints.
 //
 //   StreamsBuilder builder;
-//   builder.stream("words", Consumed<std::string, std::string>::with(Serdes::String(), Serdes::String()))
+//   builder.stream("words", Consumed<std::string, std::string>::with(Serdes::String(),
+//   Serdes::String()))
 //       .filter([](const std::string&, const std::string& word) { return !word.empty(); })
 //       .mapValues([](const std::string& word) { return static_cast<int64_t>(word.size()); })
 //       .to("lengths", Produced<std::string, int64_t>::with(Serdes::String(), Serdes::Int64()));
@@ -92,38 +80,35 @@ class KStream {
         repartition_required_(repartition_required) {}
 
   // The records `predicate(key, value)` accepts. Node KSTREAM-FILTER-.
-  template <typename P>
-    requires std::predicate<const P&, const K&, const V&>
+  template <detail::PredicateOf<K, V> P>
   KStream filter(P predicate, const Named& named = Named()) const {
     return Filter(std::move(predicate), named, false);
   }
   // The records `predicate(key, value)` rejects. Node KSTREAM-FILTER- (as in Kafka).
-  template <typename P>
-    requires std::predicate<const P&, const K&, const V&>
+  template <detail::PredicateOf<K, V> P>
   KStream filterNot(P predicate, const Named& named = Named()) const {
     return Filter(std::move(predicate), named, true);
   }
 
   // Each record with the key mapper(key, value). Changes the key, so a later stateful operator
   // repartitions. Node KSTREAM-KEY-SELECT- (a map node, as in Kafka).
-  template <typename KR = detail::Deduced, typename F>
-    requires std::is_invocable_v<const F&, const K&, const V&>
+  template <typename KR = detail::Deduced, detail::KeyValueCallable<K, V> F>
   auto selectKey(F mapper, const Named& named = Named()) const {
     using KOut = detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>;
     detail::RequireCallable(mapper, "selectKey(): mapper");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kKeySelect);
-    AddProcessor<K, V, KOut, V>(
-        name, operators::processors::MapSupplier<K, V, KOut, V>(
-                  [mapper = std::move(mapper)](const K& key, const V& value) {
-                    return KeyValue<KOut, V>{KOut(mapper(key, value)), value};
-                  }));
+    AddProcessor<K, V, KOut, V>(name,
+                                operators::processors::MapSupplier<K, V, KOut, V>(
+                                    [mapper = std::move(mapper)](const K& key, const V& value) {
+                                      return KeyValue<KOut, V>{KOut(mapper(key, value)), value};
+                                    }));
     return KStream<KOut, V>(builder_, name, nullptr, value_serde_, source_nodes_, true);
   }
 
   // Each record replaced by the KeyValue (or std::pair) mapper(key, value) returns. Changes the
   // key. Node KSTREAM-MAP-.
-  template <typename KR = detail::Deduced, typename VR = detail::Deduced, typename F>
-    requires std::is_invocable_v<const F&, const K&, const V&>
+  template <typename KR = detail::Deduced, typename VR = detail::Deduced,
+            detail::KeyValueCallable<K, V> F>
   auto map(F mapper, const Named& named = Named()) const {
     using Pair = detail::PairTraits<detail::KeyValueMapperResult<F, K, V>>;
     static_assert(Pair::kIsPair, "map(): the mapper must return a KeyValue (or a std::pair)");
@@ -142,29 +127,26 @@ class KStream {
 
   // Each record with the value mapper(value) or mapper(key, value); the key stays. Node
   // KSTREAM-MAPVALUES-.
-  template <typename VR = detail::Deduced, typename F>
-    requires detail::ValueMapperOf<F, K, V>
+  template <typename VR = detail::Deduced, detail::ValueMapperOf<K, V> F>
   auto mapValues(F mapper, const Named& named = Named()) const {
     using VOut = detail::PickType<VR, detail::ValueMapperResult<F, K, V>>;
     detail::RequireCallable(mapper, "mapValues(): mapper");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kMapValues);
-    AddFixedKeyProcessor<VOut>(
-        name, operators::processors::MapValuesSupplier<K, V, VOut>(
-                  [mapper = std::move(mapper)](const K& key, const V& value) {
-                    return VOut(detail::CallValueMapper(mapper, key, value));
-                  }));
+    AddFixedKeyProcessor<VOut>(name,
+                               operators::processors::MapValuesSupplier<K, V, VOut>(
+                                   [mapper = std::move(mapper)](const K& key, const V& value) {
+                                     return VOut(detail::CallValueMapper(mapper, key, value));
+                                   }));
     return KStream<K, VOut>(builder_, name, key_serde_, nullptr, source_nodes_,
                             repartition_required_);
   }
 
   // One record per KeyValue (or std::pair) in the range mapper(key, value) returns (none for an
   // empty one). Changes the key. Node KSTREAM-FLATMAP-.
-  template <typename KR = detail::Deduced, typename VR = detail::Deduced, typename F>
-    requires std::is_invocable_v<const F&, const K&, const V&> &&
-             std::ranges::range<detail::KeyValueMapperResult<F, K, V>>
+  template <typename KR = detail::Deduced, typename VR = detail::Deduced,
+            detail::FlatKeyValueMapperOf<K, V> F>
   auto flatMap(F mapper, const Named& named = Named()) const {
-    using Pair =
-        detail::PairTraits<detail::RangeElement<detail::KeyValueMapperResult<F, K, V>>>;
+    using Pair = detail::PairTraits<detail::RangeElement<detail::KeyValueMapperResult<F, K, V>>>;
     static_assert(Pair::kIsPair, "flatMap(): the mapper must return a range of KeyValue");
     using KOut = detail::PickType<KR, typename Pair::Key>;
     using VOut = detail::PickType<VR, typename Pair::Value>;
@@ -185,9 +167,7 @@ class KStream {
 
   // One record per value in the range mapper(value) or mapper(key, value) returns, each with
   // the input's key. Node KSTREAM-FLATMAPVALUES-.
-  template <typename VR = detail::Deduced, typename F>
-    requires detail::ValueMapperOf<F, K, V> &&
-             std::ranges::range<detail::ValueMapperResult<F, K, V>>
+  template <typename VR = detail::Deduced, detail::FlatValueMapperOf<K, V> F>
   auto flatMapValues(F mapper, const Named& named = Named()) const {
     using VOut = detail::PickType<VR, detail::RangeElement<detail::ValueMapperResult<F, K, V>>>;
     detail::RequireCallable(mapper, "flatMapValues(): mapper");
@@ -206,8 +186,7 @@ class KStream {
   }
 
   // Calls action(key, value) for each record and passes it on unchanged. Node KSTREAM-PEEK-.
-  template <typename F>
-    requires std::is_invocable_v<const F&, const K&, const V&>
+  template <detail::KeyValueCallable<K, V> F>
   KStream peek(F action, const Named& named = Named()) const {
     detail::RequireCallable(action, "peek(): action");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kPeek);
@@ -219,16 +198,14 @@ class KStream {
   }
 
   // Calls action(key, value) for each record; the end of this branch. Node KSTREAM-FOREACH-.
-  template <typename F>
-    requires std::is_invocable_v<const F&, const K&, const V&>
+  template <detail::KeyValueCallable<K, V> F>
   void foreach(F action, const Named& named = Named()) const {
     detail::RequireCallable(action, "foreach(): action");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kForeach);
-    AddProcessor<K, V, Void, Void>(name, operators::processors::ForeachSupplier<K, V>(
-                                             [action = std::move(action)](const K& key,
-                                                                          const V& value) {
-                                               action(key, value);
-                                             }));
+    AddProcessor<K, V, Void, Void>(
+        name,
+        operators::processors::ForeachSupplier<K, V>(
+            [action = std::move(action)](const K& key, const V& value) { action(key, value); }));
   }
 
   // Splits the stream by predicates (see BranchedKStream and Branched). The splitter node is
@@ -270,12 +247,12 @@ class KStream {
     AddFixedKeyProcessor<V>(names.filter, operators::processors::FilterSupplier<K, V>(
                                               [](const K&, const V&) { return true; }, false));
     auto sink = std::make_shared<detail::SinkFactory<K, V>>(
-        names.sink, std::vector<std::string>{names.filter}, names.topic,
-        TopicNameExtractor<K, V>{}, key_serde, value_serde);
+        names.sink, std::vector<std::string>{names.filter}, names.topic, TopicNameExtractor<K, V>{},
+        key_serde, value_serde);
     sink->internal_topic = true;
     AddNode(std::move(sink));
-    auto source = std::make_shared<detail::SourceFactory<K, V>>(names.source, key_serde,
-                                                                value_serde, TimestampExtractor<K, V>{});
+    auto source = std::make_shared<detail::SourceFactory<K, V>>(
+        names.source, key_serde, value_serde, TimestampExtractor<K, V>{});
     source->topics = {names.topic};
     source->internal_topic = true;
     AddNode(std::move(source));
@@ -297,11 +274,12 @@ class KStream {
   // Writes "[label]: key, value" for each record to stdout or a file (see Printed); the label
   // defaults to this stream's node name. Node KSTREAM-PRINTER-, or Printed's name.
   void print(const Printed<K, V>& printed) const {
-    const std::string name = builder_->NameOrGenerate(printed.named(), detail::node_names::kPrinter);
+    const std::string name =
+        builder_->NameOrGenerate(printed.named(), detail::node_names::kPrinter);
     AddProcessor<K, V, Void, Void>(
-        name, operators::processors::PrintSupplier<K, V>(
-                  printed.writer(), printed.label() ? *printed.label() : name_,
-                  printed.keyValueMapper()));
+        name, operators::processors::PrintSupplier<K, V>(printed.writer(),
+                                                         printed.label() ? *printed.label() : name_,
+                                                         printed.keyValueMapper()));
   }
 
   // Runs a Processor API processor on each record (Kafka's process(ProcessorSupplier, Named,
@@ -311,15 +289,14 @@ class KStream {
   // forward to a named child: context().forward(record, "child-node"). `stores` are the state
   // stores it uses. May change the key. Node KSTREAM-PROCESSOR-, or the given name (which,
   // as in Kafka, uses no counter value).
-  template <typename Supplier>
-    requires std::is_invocable_v<const Supplier&>
+  template <detail::SupplierCallable Supplier>
   auto process(Supplier supplier, const Named& named = Named(),
                std::vector<std::string> stores = {}) const {
     using P = detail::SuppliedProcessor<Supplier>;
     using Types = decltype(detail::ProcessorTypesOf(static_cast<const P*>(nullptr)));
-    static_assert(std::is_same_v<typename Types::KeyIn, K> &&
-                      std::is_same_v<typename Types::ValueIn, V>,
-                  "process(): the processor must take this stream's Record<K, V>");
+    static_assert(
+        std::is_same_v<typename Types::KeyIn, K> && std::is_same_v<typename Types::ValueIn, V>,
+        "process(): the processor must take this stream's Record<K, V>");
     using KOut = typename Types::KeyOut;
     using VOut = typename Types::ValueOut;
     detail::RequireCallable(supplier, "process(): processor supplier");
@@ -335,8 +312,7 @@ class KStream {
     AddNode(std::move(node));
     return KStream<KOut, VOut>(builder_, name, nullptr, nullptr, source_nodes_, true);
   }
-  template <typename Supplier>
-    requires std::is_invocable_v<const Supplier&>
+  template <detail::SupplierCallable Supplier>
   auto process(Supplier supplier, std::vector<std::string> stores) const {
     return process(std::move(supplier), Named(), std::move(stores));
   }
@@ -344,15 +320,14 @@ class KStream {
   // Runs a FixedKeyProcessor<K, V, VOut> on each record (Kafka's processValues): like
   // process(), but the key cannot change, so no repartition follows. Node
   // KSTREAM-PROCESSVALUES-, or the given name (which uses no counter value).
-  template <typename Supplier>
-    requires std::is_invocable_v<const Supplier&>
+  template <detail::SupplierCallable Supplier>
   auto processValues(Supplier supplier, const Named& named = Named(),
                      std::vector<std::string> stores = {}) const {
     using P = detail::SuppliedProcessor<Supplier>;
     using Types = decltype(detail::FixedKeyProcessorTypesOf(static_cast<const P*>(nullptr)));
-    static_assert(std::is_same_v<typename Types::KeyIn, K> &&
-                      std::is_same_v<typename Types::ValueIn, V>,
-                  "processValues(): the processor must take this stream's FixedKeyRecord<K, V>");
+    static_assert(
+        std::is_same_v<typename Types::KeyIn, K> && std::is_same_v<typename Types::ValueIn, V>,
+        "processValues(): the processor must take this stream's FixedKeyRecord<K, V>");
     using VOut = typename Types::ValueOut;
     detail::RequireCallable(supplier, "processValues(): processor supplier");
     const std::string name = named.name()
@@ -369,8 +344,7 @@ class KStream {
     return KStream<K, VOut>(builder_, name, key_serde_, nullptr, source_nodes_,
                             repartition_required_);
   }
-  template <typename Supplier>
-    requires std::is_invocable_v<const Supplier&>
+  template <detail::SupplierCallable Supplier>
   auto processValues(Supplier supplier, std::vector<std::string> stores) const {
     return processValues(std::move(supplier), Named(), std::move(stores));
   }

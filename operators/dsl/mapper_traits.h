@@ -1,9 +1,13 @@
 #pragma once
 
+#include <concepts>
+#include <functional>
 #include <ranges>
+#include <string>
 #include <type_traits>
 #include <utility>
 
+#include "framework/api/errors.h"
 #include "framework/api/processor.h"
 #include "framework/api/record.h"
 
@@ -29,6 +33,16 @@ template <typename F, typename K, typename V>
 concept ValueMapperOf =
     std::is_invocable_v<const F&, const V&> || std::is_invocable_v<const F&, const K&, const V&>;
 
+// Kafka's Predicate, KeyValueMapper and ForeachAction: callables of (key, value).
+template <typename F, typename K, typename V>
+concept KeyValueCallable = std::is_invocable_v<const F&, const K&, const V&>;
+template <typename P, typename K, typename V>
+concept PredicateOf = std::predicate<const P&, const K&, const V&>;
+
+// A supplier of processors: callable with nothing.
+template <typename S>
+concept SupplierCallable = std::is_invocable_v<const S&>;
+
 template <typename F, typename K, typename V>
 decltype(auto) CallValueMapper(const F& mapper, const K& key, const V& value) {
   if constexpr (kTakesValueOnly<F, K, V>) {
@@ -44,6 +58,28 @@ using ValueMapperResult = std::decay_t<decltype(CallValueMapper(
 
 template <typename F, typename K, typename V>
 using KeyValueMapperResult = std::decay_t<std::invoke_result_t<const F&, const K&, const V&>>;
+
+// flatMap's and flatMapValues' mappers return a range.
+template <typename F, typename K, typename V>
+concept FlatKeyValueMapperOf =
+    KeyValueCallable<F, K, V> && std::ranges::range<KeyValueMapperResult<F, K, V>>;
+template <typename F, typename K, typename V>
+concept FlatValueMapperOf =
+    ValueMapperOf<F, K, V> && std::ranges::range<ValueMapperResult<F, K, V>>;
+
+// Callables that can be empty: function pointers and std::function (lambdas never are).
+template <typename F>
+inline constexpr bool kCanBeEmpty = std::is_pointer_v<F>;
+template <typename R, typename... Args>
+inline constexpr bool kCanBeEmpty<std::function<R(Args...)>> = true;
+
+// Kafka's requireNonNull for a callable: throws TopologyException "<what> can't be empty".
+template <typename F>
+void RequireCallable(const F& callable, const char* what) {
+  if constexpr (kCanBeEmpty<F>) {
+    if (!callable) throw TopologyException(std::string(what) + " can't be empty");
+  }
+}
 
 // The key and value types of a KeyValue<A, B> or std::pair<A, B>.
 template <typename T>

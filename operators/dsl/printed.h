@@ -17,7 +17,8 @@ namespace brook::streams {
 //
 //   stream.print(Printed<std::string, int64_t>::toSysOut().withLabel("counts"));
 //   stream.print(Printed<std::string, Order>::toFile("/tmp/orders.txt")
-//                    .withKeyValueMapper([](const auto& k, const Order& o) { return k + "=" + o.id; }));
+//                    .withKeyValueMapper([](const auto& k, const Order& o) { return k + "=" + o.id;
+//                    }));
 //
 // Thread safety: a value type; copies share the output.
 template <typename K, typename V>

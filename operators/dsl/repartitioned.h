@@ -29,7 +29,9 @@ class Repartitioned {
   // Validated as Named::as.
   static Repartitioned as(std::string name) { return Repartitioned().withName(std::move(name)); }
   static Repartitioned with(SerdePtr<K> key_serde, SerdePtr<V> value_serde) {
-    return Repartitioned().withKeySerde(std::move(key_serde)).withValueSerde(std::move(value_serde));
+    return Repartitioned()
+        .withKeySerde(std::move(key_serde))
+        .withValueSerde(std::move(value_serde));
   }
   static Repartitioned numberOfPartitions(int32_t partitions) {
     return Repartitioned().withNumberOfPartitions(partitions);
@@ -53,8 +55,10 @@ class Repartitioned {
   // Throws TopologyException for a count below 1.
   Repartitioned withNumberOfPartitions(int32_t partitions) const {
     if (partitions < 1) {
-      throw TopologyException("the number of partitions of a repartition topic must be at least "
-                              "1, got " + std::to_string(partitions));
+      throw TopologyException(
+          "the number of partitions of a repartition topic must be at least "
+          "1, got " +
+          std::to_string(partitions));
     }
     Repartitioned copy = *this;
     copy.partitions_ = partitions;

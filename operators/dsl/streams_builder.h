@@ -54,7 +54,8 @@ class StreamsBuilder {
   template <typename K, typename V>
   KStream<K, V> stream(const std::vector<std::string>& topics,
                        const Consumed<K, V>& consumed = Consumed<K, V>()) {
-    const std::string name = internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
+    const std::string name =
+        internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
     if (auto existing = internal_->ExistingSource(topics, detail::TypesOf<K, V>())) {
       return KStream<K, V>(internal_.get(), *existing, consumed.keySerde(), consumed.valueSerde(),
                            {*existing}, false);
@@ -70,8 +71,10 @@ class StreamsBuilder {
   template <typename K, typename V>
   KStream<K, V> stream(const TopicPattern& pattern,
                        const Consumed<K, V>& consumed = Consumed<K, V>()) {
-    const std::string name = internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
-    if (auto existing = internal_->ExistingPatternSource(pattern.regex(), detail::TypesOf<K, V>())) {
+    const std::string name =
+        internal_->NameOrGenerate(consumed.named(), detail::node_names::kSource);
+    if (auto existing =
+            internal_->ExistingPatternSource(pattern.regex(), detail::TypesOf<K, V>())) {
       return KStream<K, V>(internal_.get(), *existing, consumed.keySerde(), consumed.valueSerde(),
                            {*existing}, false);
     }

@@ -48,7 +48,8 @@ class BranchProcessor final : public streams::ContextualProcessor<K, V, K, V> {
 };
 
 template <typename K, typename V>
-streams::ProcessorSupplier<K, V, K, V> BranchSupplier(std::shared_ptr<const BranchSpec<K, V>> spec) {
+streams::ProcessorSupplier<K, V, K, V> BranchSupplier(
+    std::shared_ptr<const BranchSpec<K, V>> spec) {
   return [spec] { return std::make_unique<BranchProcessor<K, V>>(spec); };
 }
 

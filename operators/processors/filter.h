@@ -32,8 +32,8 @@ class FilterProcessor final : public streams::ContextualFixedKeyProcessor<K, V, 
 template <typename K, typename V>
 streams::FixedKeyProcessorSupplier<K, V, V> FilterSupplier(
     typename FilterProcessor<K, V>::Predicate predicate, bool negate) {
-  auto shared = std::make_shared<const typename FilterProcessor<K, V>::Predicate>(
-      std::move(predicate));
+  auto shared =
+      std::make_shared<const typename FilterProcessor<K, V>::Predicate>(std::move(predicate));
   return [shared, negate] { return std::make_unique<FilterProcessor<K, V>>(shared, negate); };
 }
 

@@ -17,8 +17,8 @@ namespace brook::operators::processors {
 template <typename KIn, typename VIn, typename KOut, typename VOut>
 class FlatMapProcessor final : public streams::ContextualProcessor<KIn, VIn, KOut, VOut> {
  public:
-  using Mapper = std::function<std::vector<streams::KeyValue<KOut, VOut>>(const KIn& key,
-                                                                          const VIn& value)>;
+  using Mapper =
+      std::function<std::vector<streams::KeyValue<KOut, VOut>>(const KIn& key, const VIn& value)>;
 
   explicit FlatMapProcessor(std::shared_ptr<const Mapper> mapper) : mapper_(std::move(mapper)) {}
 

@@ -21,8 +21,8 @@ class MapProcessor final : public streams::ContextualProcessor<KIn, VIn, KOut, V
 
   void process(const streams::Record<KIn, VIn>& record) override {
     streams::KeyValue<KOut, VOut> pair = (*mapper_)(record.key(), record.value());
-    this->context().forward(streams::Record<KOut, VOut>(
-        std::move(pair.key), std::move(pair.value), record.timestamp(), record.headers()));
+    this->context().forward(streams::Record<KOut, VOut>(std::move(pair.key), std::move(pair.value),
+                                                        record.timestamp(), record.headers()));
   }
 
  private:
@@ -32,8 +32,8 @@ class MapProcessor final : public streams::ContextualProcessor<KIn, VIn, KOut, V
 template <typename KIn, typename VIn, typename KOut, typename VOut>
 streams::ProcessorSupplier<KIn, VIn, KOut, VOut> MapSupplier(
     typename MapProcessor<KIn, VIn, KOut, VOut>::Mapper mapper) {
-  auto shared =
-      std::make_shared<const typename MapProcessor<KIn, VIn, KOut, VOut>::Mapper>(std::move(mapper));
+  auto shared = std::make_shared<const typename MapProcessor<KIn, VIn, KOut, VOut>::Mapper>(
+      std::move(mapper));
   return [shared] { return std::make_unique<MapProcessor<KIn, VIn, KOut, VOut>>(shared); };
 }
 

@@ -28,7 +28,8 @@ class PeekProcessor final : public streams::ContextualFixedKeyProcessor<K, V, V>
 };
 
 template <typename K, typename V>
-streams::FixedKeyProcessorSupplier<K, V, V> PeekSupplier(typename PeekProcessor<K, V>::Action action) {
+streams::FixedKeyProcessorSupplier<K, V, V> PeekSupplier(
+    typename PeekProcessor<K, V>::Action action) {
   auto shared = std::make_shared<const typename PeekProcessor<K, V>::Action>(std::move(action));
   return [shared] { return std::make_unique<PeekProcessor<K, V>>(shared); };
 }

@@ -26,8 +26,10 @@ std::string Describe(StreamsBuilder& builder) { return builder.build().describe(
 
 TEST(DslDescribeTest, SelectKeyThreeMapValuesAndTwoMergesAsKafkasStreamsGraphTest) {
   StreamsBuilder builder;
-  auto parent = builder.stream("input_topic", Consumed<int32_t, int32_t>::with(Serdes::Int32(), Serdes::Int32()))
-                    .selectKey([](const int32_t& k, const int32_t& v) { return k + v; });
+  auto parent =
+      builder
+          .stream("input_topic", Consumed<int32_t, int32_t>::with(Serdes::Int32(), Serdes::Int32()))
+          .selectKey([](const int32_t& k, const int32_t& v) { return k + v; });
   auto child1 = parent.mapValues([](const int32_t& v) { return v + 1; });
   auto child2 = parent.mapValues([](const int32_t& v) { return v + 2; });
   auto child3 = parent.mapValues([](const int32_t& v) { return v + 3; });
@@ -158,30 +160,31 @@ TEST(DslDescribeTest, AnUnnamedRepartitionUsesGeneratedNamesAndStartsASubtopolog
       .filter([](const S&, const S&) { return true; })
       .to("out");
 
-  EXPECT_EQ(Describe(builder),
-            "Topologies:\n"
-            "   Sub-topology: 0\n"
-            "    Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n"
-            "      --> KSTREAM-MAPVALUES-0000000001\n"
-            "    Processor: KSTREAM-MAPVALUES-0000000001 (stores: [])\n"
-            "      --> KSTREAM-FILTER-0000000004\n"
-            "      <-- KSTREAM-SOURCE-0000000000\n"
-            "    Processor: KSTREAM-FILTER-0000000004 (stores: [])\n"
-            "      --> KSTREAM-SINK-0000000003\n"
-            "      <-- KSTREAM-MAPVALUES-0000000001\n"
-            "    Sink: KSTREAM-SINK-0000000003 (topic: KSTREAM-REPARTITION-0000000002-repartition)\n"
-            "      <-- KSTREAM-FILTER-0000000004\n"
-            "\n"
-            "  Sub-topology: 1\n"
-            "    Source: KSTREAM-SOURCE-0000000005 (topics: "
-            "[KSTREAM-REPARTITION-0000000002-repartition])\n"
-            "      --> KSTREAM-FILTER-0000000006\n"
-            "    Processor: KSTREAM-FILTER-0000000006 (stores: [])\n"
-            "      --> KSTREAM-SINK-0000000007\n"
-            "      <-- KSTREAM-SOURCE-0000000005\n"
-            "    Sink: KSTREAM-SINK-0000000007 (topic: out)\n"
-            "      <-- KSTREAM-FILTER-0000000006\n"
-            "\n");
+  EXPECT_EQ(
+      Describe(builder),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [in])\n"
+      "      --> KSTREAM-MAPVALUES-0000000001\n"
+      "    Processor: KSTREAM-MAPVALUES-0000000001 (stores: [])\n"
+      "      --> KSTREAM-FILTER-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-FILTER-0000000004 (stores: [])\n"
+      "      --> KSTREAM-SINK-0000000003\n"
+      "      <-- KSTREAM-MAPVALUES-0000000001\n"
+      "    Sink: KSTREAM-SINK-0000000003 (topic: KSTREAM-REPARTITION-0000000002-repartition)\n"
+      "      <-- KSTREAM-FILTER-0000000004\n"
+      "\n"
+      "  Sub-topology: 1\n"
+      "    Source: KSTREAM-SOURCE-0000000005 (topics: "
+      "[KSTREAM-REPARTITION-0000000002-repartition])\n"
+      "      --> KSTREAM-FILTER-0000000006\n"
+      "    Processor: KSTREAM-FILTER-0000000006 (stores: [])\n"
+      "      --> KSTREAM-SINK-0000000007\n"
+      "      <-- KSTREAM-SOURCE-0000000005\n"
+      "    Sink: KSTREAM-SINK-0000000007 (topic: out)\n"
+      "      <-- KSTREAM-FILTER-0000000006\n"
+      "\n");
 }
 
 TEST(DslDescribeTest, ANamedRepartitionNamesItsTopicAndNodesAfterTheName) {
@@ -226,7 +229,9 @@ TEST(DslDescribeTest, PeekPrintForeachAndFlatMapsFanOutOfOneSource) {
   source.print(Printed<S, S>::toSysOut());
   source.foreach([](const S&, const S&) {});
   source.filterNot([](const S&, const S& v) { return v.empty(); }, Named::as("no-empty"))
-      .flatMap([](const S& k, const S& v) { return std::vector<KeyValue<S, S>>{{k, v}}; })
+      .flatMap([](const S& k, const S& v) {
+        return std::vector<KeyValue<S, S>>{{k, v}};
+      })
       .to("pairs");
 
   // The source's successors are not sorted by their final sizes: Kafka's TreeSet placed each

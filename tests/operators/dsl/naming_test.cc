@@ -33,27 +33,38 @@ class IdentityValues : public ContextualFixedKeyProcessor<S, S, S> {
   void process(const FixedKeyRecord<S, S>& record) override { context().forward(record); }
 };
 
+// The callables of the naming tests; what they do does not matter here.
+bool Pass(const S&, const S&) { return true; }
+KeyValue<S, S> Pair(const S& k, const S& v) { return {k, v}; }
+std::vector<KeyValue<S, S>> Pairs(const S& k, const S& v) { return {{k, v}}; }
+S Same(const S& v) { return v; }
+std::vector<S> Values(const S& v) { return {v}; }
+S Key(const S& k, const S&) { return k; }
+void Ignore(const S&, const S&) {}
+std::unique_ptr<Identity> MakeIdentity() { return std::make_unique<Identity>(); }
+std::unique_ptr<IdentityValues> MakeIdentityValues() { return std::make_unique<IdentityValues>(); }
+
 TEST(DslNamingTest, GeneratedNamesShareOneCounterAcrossAllPrefixes) {
   StreamsBuilder builder;
-  auto pass = [](const S&, const S&) { return true; };
-  auto kv = [](const S& k, const S& v) { return KeyValue<S, S>{k, v}; };
-  auto stream = builder.stream("in", StringConsumed());                 // 0
-  stream.filter(pass)                                                   // 1
-      .filterNot(pass)                                                  // 2
-      .mapValues([](const S& v) { return v; })                          // 3
-      .map(kv)                                                          // 4
-      .selectKey([](const S& k, const S&) { return k; })                // 5
-      .flatMap([](const S& k, const S& v) { return std::vector<KeyValue<S, S>>{{k, v}}; })  // 6
-      .flatMapValues([](const S& v) { return std::vector<S>{v}; })      // 7
-      .peek([](const S&, const S&) {})                                  // 8
-      .processValues([] { return std::make_unique<IdentityValues>(); })  // 9
-      .process([] { return std::make_unique<Identity>(); })             // 10
-      .to("out");                                                       // 11
-  stream.foreach([](const S&, const S&) {});                            // 12
-  stream.print(Printed<S, S>::toSysOut());                              // 13
-  stream.merge(stream.filter(pass))                                     // 14 (filter), 15
-      .split()                                                          // 16
-      .defaultBranch();                                                 // 17 (KSTREAM-BRANCH-00000000160)
+  auto stream = builder.stream("in", StringConsumed());  // 0
+  stream
+      .filter(Pass)                         // 1
+      .filterNot(Pass)                      // 2
+      .mapValues(Same)                      // 3
+      .map(Pair)                            // 4
+      .selectKey(Key)                       // 5
+      .flatMap(Pairs)                       // 6
+      .flatMapValues(Values)                // 7
+      .peek(Ignore)                         // 8
+      .processValues(MakeIdentityValues)    // 9
+      .process(MakeIdentity)                // 10
+      .to("out");                           // 11
+  stream.foreach(Ignore);                   // 12
+  stream.print(Printed<S, S>::toSysOut());  // 13
+  stream
+      .merge(stream.filter(Pass))  // 14 (the filter), 15
+      .split()                     // 16
+      .defaultBranch();            // 17
   const Topology topology = builder.build();
 
   for (const char* name :
@@ -70,39 +81,54 @@ TEST(DslNamingTest, GeneratedNamesShareOneCounterAcrossAllPrefixes) {
 
 TEST(DslNamingTest, NamedRenamesEveryOperatorAndTheCounterMovesAsInKafka) {
   StreamsBuilder builder;
-  auto pass = [](const S&, const S&) { return true; };
   auto stream = builder.stream("in", StringConsumed().withName("source"));  // 0
-  auto other = builder.stream("in-2", Consumed<S, S>::as("source-2"));    // 1
-  stream.filter(pass, Named::as("filter"))                                  // 2
-      .filterNot(pass, Named::as("filter-not"))                             // 3
-      .mapValues([](const S& v) { return v; }, Named::as("map-values"))      // 4
-      .map([](const S& k, const S& v) { return KeyValue<S, S>{k, v}; }, Named::as("map"))  // 5
-      .selectKey([](const S& k, const S&) { return k; }, Named::as("select-key"))  // 6
-      .flatMap([](const S& k, const S& v) { return std::vector<KeyValue<S, S>>{{k, v}}; },
-               Named::as("flat-map"))                                       // 7
-      .flatMapValues([](const S& v) { return std::vector<S>{v}; },
-                     Named::as("flat-map-values"))                          // 8
-      .peek([](const S&, const S&) {}, Named::as("peek"))                   // 9
-      .merge(other, Named::as("merge"))                                     // 10
-      .processValues([] { return std::make_unique<IdentityValues>(); },
-                     Named::as("process-values"))                           // no counter value
-      .process([] { return std::make_unique<Identity>(); }, Named::as("process"))  // none
-      .repartition(Repartitioned<S, S>::as("shuffle"))                      // 11, 12, 13
-      .to("out", StringProduced().withName("sink"));                        // 14
-  stream.foreach([](const S&, const S&) {}, Named::as("foreach"));         // 15
-  stream.print(Printed<S, S>::toSysOut().withName("print"));                // 16
-  stream.split(Named::as("split-"))                                         // 17
-      .branch(pass, Branched<S, S>::as("a"))                                // 18
-      .defaultBranch(Branched<S, S>::as("rest"));                           // 19
-  stream.filter(pass);                                                      // 20
+  auto other = builder.stream("in-2", Consumed<S, S>::as("source-2"));      // 1
+  stream
+      .filter(Pass, Named::as("filter"))                               // 2
+      .filterNot(Pass, Named::as("filter-not"))                        // 3
+      .mapValues(Same, Named::as("map-values"))                        // 4
+      .map(Pair, Named::as("map"))                                     // 5
+      .selectKey(Key, Named::as("select-key"))                         // 6
+      .flatMap(Pairs, Named::as("flat-map"))                           // 7
+      .flatMapValues(Values, Named::as("flat-map-values"))             // 8
+      .peek(Ignore, Named::as("peek"))                                 // 9
+      .merge(other, Named::as("merge"))                                // 10
+      .processValues(MakeIdentityValues, Named::as("process-values"))  // uses none
+      .process(MakeIdentity, Named::as("process"))                     // uses none
+      .repartition(Repartitioned<S, S>::as("shuffle"))                 // 11, 12, 13
+      .to("out", StringProduced().withName("sink"));                   // 14
+  stream.foreach(Ignore, Named::as("foreach"));                        // 15
+  stream.print(Printed<S, S>::toSysOut().withName("print"));           // 16
+  stream
+      .split(Named::as("split-"))                  // 17
+      .branch(Pass, Branched<S, S>::as("a"))       // 18
+      .defaultBranch(Branched<S, S>::as("rest"));  // 19
+  stream.filter(Pass);                             // 20
   const Topology topology = builder.build();
 
-  for (const char* name :
-       {"source", "source-2", "filter", "filter-not", "map-values", "map", "select-key", "flat-map",
-        "flat-map-values", "peek", "merge", "process-values", "process",
-        "shuffle-repartition-filter", "shuffle-repartition-sink", "shuffle-repartition-source",
-        "sink", "foreach", "print", "split-", "split-a", "split-rest",
-        "KSTREAM-FILTER-0000000020"}) {
+  for (const char* name : {"source",
+                           "source-2",
+                           "filter",
+                           "filter-not",
+                           "map-values",
+                           "map",
+                           "select-key",
+                           "flat-map",
+                           "flat-map-values",
+                           "peek",
+                           "merge",
+                           "process-values",
+                           "process",
+                           "shuffle-repartition-filter",
+                           "shuffle-repartition-sink",
+                           "shuffle-repartition-source",
+                           "sink",
+                           "foreach",
+                           "print",
+                           "split-",
+                           "split-a",
+                           "split-rest",
+                           "KSTREAM-FILTER-0000000020"}) {
     EXPECT_TRUE(Has(topology, name)) << name;
   }
 }

@@ -27,12 +27,11 @@ class UpperAndTicks : public ContextualProcessor<S, S, S, S> {
  public:
   void init(ProcessorContext<S, S>& context) override {
     ContextualProcessor::init(context);
-    context.schedule(std::chrono::milliseconds(10), PunctuationType::kStreamTime,
-                     [this](int64_t time) {
-                       ++ticks_;
-                       this->context().forward(Record<S, S>("tick", std::to_string(ticks_), time),
-                                               "ticks");
-                     });
+    context.schedule(
+        std::chrono::milliseconds(10), PunctuationType::kStreamTime, [this](int64_t time) {
+          ++ticks_;
+          this->context().forward(Record<S, S>("tick", std::to_string(ticks_), time), "ticks");
+        });
   }
   void process(const Record<S, S>& record) override {
     S upper = record.value();
@@ -129,8 +128,9 @@ class AppendKey : public ContextualFixedKeyProcessor<S, S, S> {
 
 TEST(KStreamProcessTest, ProcessValuesChangesValuesAndKeepsKeysTimestampsAndHeaders) {
   StreamsBuilder builder;
-  auto stream = builder.stream("in", StringConsumed())
-                    .processValues([] { return std::make_unique<AppendKey>(); });
+  auto stream = builder.stream("in", StringConsumed()).processValues([] {
+    return std::make_unique<AppendKey>();
+  });
   static_assert(std::is_same_v<decltype(stream), KStream<S, S>>);
   EXPECT_FALSE(stream.repartitionRequired());
   stream.to("out", StringProduced());

@@ -40,10 +40,12 @@ TEST(KStreamRepartitionTest, RecordsComeBackThroughTheInternalTopic) {
   in.pipeInput(TestRecord<S, S>{"1", "apple", 10, {{"h", "1"}}});
   in.pipeInput(TestRecord<S, S>{"2", "banana", 20, {}});
 
-  EXPECT_EQ(internal.readRecordsToList(),
-            (std::vector<TestRecord<S, S>>{{"a", "apple", 10, {{"h", "1"}}}, {"b", "banana", 20, {}}}));
-  EXPECT_EQ(out.readRecordsToList(),
-            (std::vector<TestRecord<S, S>>{{"a", "apple!", 10, {{"h", "1"}}}, {"b", "banana!", 20, {}}}));
+  EXPECT_EQ(
+      internal.readRecordsToList(),
+      (std::vector<TestRecord<S, S>>{{"a", "apple", 10, {{"h", "1"}}}, {"b", "banana", 20, {}}}));
+  EXPECT_EQ(
+      out.readRecordsToList(),
+      (std::vector<TestRecord<S, S>>{{"a", "apple!", 10, {{"h", "1"}}}, {"b", "banana!", 20, {}}}));
   EXPECT_EQ(driver.producedTopicNames(), (std::set<S>{"app-by-letter-repartition", "out"}));
 }
 
@@ -70,8 +72,8 @@ TEST(KStreamRepartitionTest, RepartitionedSerdesChangeTheBytesOfTheInternalTopic
 
   TopologyTestDriver driver(builder.build(), AppConfig());
   auto in = driver.createInputTopic("in", optional_string, Serdes::String());
-  auto internal = driver.createOutputTopic("app-nullable-repartition", optional_string,
-                                           Serdes::String());
+  auto internal =
+      driver.createOutputTopic("app-nullable-repartition", optional_string, Serdes::String());
   auto out = driver.createOutputTopic("out", optional_string, Serdes::String());
   in.pipeInput(S("no key"));
   EXPECT_EQ(internal.readKeyValue(), (KeyValue<std::optional<S>, S>{std::nullopt, "no key"}));

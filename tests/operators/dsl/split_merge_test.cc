@@ -53,10 +53,12 @@ TEST(KStreamSplitTest, EachRecordGoesToTheFirstBranchThatAcceptsItOrToTheDefault
   in.pipeInput(TestRecord<S, S>{"3", "cherry", 12, {}});
   in.pipeInput(TestRecord<S, S>{"4", "avocado", 13, {}});
 
-  EXPECT_EQ(out_a.readRecordsToList(),
-            (std::vector<TestRecord<S, S>>{{"1", "apple", 10, {{"h", "1"}}}, {"4", "avocado", 13, {}}}));
+  EXPECT_EQ(
+      out_a.readRecordsToList(),
+      (std::vector<TestRecord<S, S>>{{"1", "apple", 10, {{"h", "1"}}}, {"4", "avocado", 13, {}}}));
   EXPECT_EQ(out_b.readRecordsToList(), (std::vector<TestRecord<S, S>>{{"2", "banana", 11, {}}}));
-  EXPECT_EQ(out_other.readRecordsToList(), (std::vector<TestRecord<S, S>>{{"3", "cherry", 12, {}}}));
+  EXPECT_EQ(out_other.readRecordsToList(),
+            (std::vector<TestRecord<S, S>>{{"3", "cherry", 12, {}}}));
 }
 
 TEST(KStreamSplitTest, WithoutADefaultBranchUnmatchedRecordsAreDropped) {
@@ -80,12 +82,14 @@ TEST(KStreamSplitTest, WithoutADefaultBranchUnmatchedRecordsAreDropped) {
 TEST(KStreamSplitTest, UnnamedBranchesAreKeyedBySplitterNameAndPosition) {
   StreamsBuilder builder;
   auto source = builder.stream("in", StringConsumed());  // KSTREAM-SOURCE-0000000000
-  Branches branches = source.split()                     // KSTREAM-BRANCH-0000000001
+  Branches branches = source
+                          .split()  // KSTREAM-BRANCH-0000000001
                           .branch([](const S&, const S&) { return true; })   // counter 2
                           .branch([](const S&, const S&) { return false; })  // counter 3
                           .defaultBranch();                                  // counter 4
-  EXPECT_EQ(Keys(branches), (std::vector<S>{"KSTREAM-BRANCH-00000000010", "KSTREAM-BRANCH-00000000011",
-                                            "KSTREAM-BRANCH-00000000012"}));
+  EXPECT_EQ(Keys(branches),
+            (std::vector<S>{"KSTREAM-BRANCH-00000000010", "KSTREAM-BRANCH-00000000011",
+                            "KSTREAM-BRANCH-00000000012"}));
   // Each branch used one counter value: the next generated name is number 5.
   source.filter([](const S&, const S&) { return true; }).to("out");
   const auto described = builder.build().describe().toString();
@@ -110,9 +114,8 @@ TEST(KStreamSplitTest, ConsumersAndFunctionsDecideWhatTheMapHolds) {
                       },
                       "b"))
           .branch([](const S&, const S& v) { return StartsWith(v, 'c'); },
-                  B::withFunction([](KStream<S, S>) -> std::optional<KStream<S, S>> {
-                    return std::nullopt;
-                  }))
+                  B::withFunction(
+                      [](KStream<S, S>) -> std::optional<KStream<S, S>> { return std::nullopt; }))
           .noDefaultBranch();
   EXPECT_EQ(consumed_branches, (std::vector<S>{"s-1"}));
   EXPECT_EQ(Keys(branches), (std::vector<S>{"s-b"}));
@@ -131,8 +134,10 @@ TEST(KStreamSplitTest, ConsumersAndFunctionsDecideWhatTheMapHolds) {
 
 TEST(KStreamSplitTest, BranchesKeepTheSerdesAndTheRepartitionFlagOfTheSplitStream) {
   StreamsBuilder builder;
-  auto keyed = builder.stream("in", StringConsumed()).selectKey([](const S&, const S& v) { return v; });
-  Branches branches = keyed.split().branch([](const S&, const S&) { return true; }).noDefaultBranch();
+  auto keyed =
+      builder.stream("in", StringConsumed()).selectKey([](const S&, const S& v) { return v; });
+  Branches branches =
+      keyed.split().branch([](const S&, const S&) { return true; }).noDefaultBranch();
   EXPECT_TRUE(branches.begin()->second.repartitionRequired());
   EXPECT_EQ(branches.begin()->second.valueSerde(), Serdes::String());
   EXPECT_EQ(branches.begin()->second.keySerde(), nullptr);
@@ -148,7 +153,8 @@ TEST(KStreamSplitTest, NoBranchCanBeAddedAfterTheDefaultBranch) {
 TEST(KStreamMergeTest, MergedStreamCarriesTheRecordsOfBothInArrivalOrder) {
   StreamsBuilder builder;
   auto first = builder.stream("in-1", StringConsumed());
-  auto second = builder.stream("in-2", StringConsumed()).mapValues([](const S& v) { return v + "'"; });
+  auto second =
+      builder.stream("in-2", StringConsumed()).mapValues([](const S& v) { return v + "'"; });
   first.merge(second).to("out", StringProduced());
 
   TopologyTestDriver driver(builder.build());
@@ -159,16 +165,16 @@ TEST(KStreamMergeTest, MergedStreamCarriesTheRecordsOfBothInArrivalOrder) {
   in_2.pipeInput("B", "bb", 2);
   in_2.pipeInput("C", "cc", 3);
   in_1.pipeInput(TestRecord<S, S>{"D", "dd", 4, {{"h", "1"}}});
-  EXPECT_EQ(out.readRecordsToList(),
-            (std::vector<TestRecord<S, S>>{{"A", "aa", 1, {}},
-                                           {"B", "bb'", 2, {}},
-                                           {"C", "cc'", 3, {}},
-                                           {"D", "dd", 4, {{"h", "1"}}}}));
+  EXPECT_EQ(out.readRecordsToList(), (std::vector<TestRecord<S, S>>{{"A", "aa", 1, {}},
+                                                                    {"B", "bb'", 2, {}},
+                                                                    {"C", "cc'", 3, {}},
+                                                                    {"D", "dd", 4, {{"h", "1"}}}}));
 }
 
 TEST(KStreamMergeTest, MergedStreamHasNoSerdesSinceTheTwoMayDiffer) {
   StreamsBuilder builder;
-  auto merged = builder.stream("in-1", StringConsumed()).merge(builder.stream("in-2", StringConsumed()));
+  auto merged =
+      builder.stream("in-1", StringConsumed()).merge(builder.stream("in-2", StringConsumed()));
   EXPECT_EQ(merged.keySerde(), nullptr);
   EXPECT_EQ(merged.valueSerde(), nullptr);
   EXPECT_EQ(merged.subtopologySourceNodes(),

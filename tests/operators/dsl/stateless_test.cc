@@ -171,17 +171,20 @@ TEST_F(KStreamStatelessTest, ForeachSeesEveryRecordAndEndsTheBranch) {
 
 TEST_F(KStreamStatelessTest, NullKeysAndValuesPassThroughEveryOperator) {
   const auto optional_string = Serdes::Optional(Serdes::String());
-  builder_.stream("in", Consumed<OptionalString, OptionalString>::with(optional_string, optional_string))
+  builder_
+      .stream("in",
+              Consumed<OptionalString, OptionalString>::with(optional_string, optional_string))
       .filter([](const OptionalString&, const OptionalString&) { return true; })
       .peek([](const OptionalString&, const OptionalString&) {})
-      .mapValues([](const OptionalString& value) { return value ? *value + "!" : OptionalString(); })
+      .mapValues(
+          [](const OptionalString& value) { return value ? *value + "!" : OptionalString(); })
       .flatMapValues([](const OptionalString& value) { return std::vector<OptionalString>{value}; })
       .to("out", Produced<OptionalString, OptionalString>::with(optional_string, optional_string));
 
   TopologyTestDriver driver(builder_.build());
   auto in = driver.createInputTopic("in", optional_string, optional_string);
   auto out = driver.createOutputTopic("out", optional_string, optional_string);
-  in.pipeInput(OptionalString("v"));  // a record without a key
+  in.pipeInput(OptionalString("v"));                   // a record without a key
   in.pipeRawInput(std::string("k"), std::nullopt, 3);  // a tombstone
   const auto records = out.readRecordsToList();
   ASSERT_EQ(records.size(), 2u);
@@ -194,9 +197,13 @@ TEST_F(KStreamStatelessTest, NullKeysAndValuesPassThroughEveryOperator) {
 TEST_F(KStreamStatelessTest, TimestampsAndHeadersSurviveALongChain) {
   builder_.stream("in", StringConsumed())
       .selectKey([](const S& key, const S&) { return key + "2"; })
-      .map([](const S& key, const S& value) { return KeyValue<S, S>{key, value}; })
+      .map([](const S& key, const S& value) {
+        return KeyValue<S, S>{key, value};
+      })
       .mapValues([](const S& value) { return value; })
-      .flatMap([](const S& key, const S& value) { return std::vector<KeyValue<S, S>>{{key, value}}; })
+      .flatMap([](const S& key, const S& value) {
+        return std::vector<KeyValue<S, S>>{{key, value}};
+      })
       .flatMapValues([](const S& value) { return std::vector<S>{value}; })
       .filter([](const S&, const S&) { return true; })
       .peek([](const S&, const S&) {})
@@ -224,7 +231,8 @@ TEST_F(KStreamStatelessTest, SerdesMissingEverywhereComeFromTheConfigDefaults) {
       .to("out", Produced<S, int64_t>::valueSerde(Serdes::Int64()));
 
   StreamsConfig config;
-  config.set(StreamsConfig::kDefaultKeySerde, "string").set(StreamsConfig::kDefaultValueSerde, "string");
+  config.set(StreamsConfig::kDefaultKeySerde, "string")
+      .set(StreamsConfig::kDefaultValueSerde, "string");
   TopologyTestDriver driver(builder_.build(), config);
   auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
   auto out = driver.createOutputTopic("out", Serdes::String(), Serdes::Int64());
@@ -245,14 +253,17 @@ TEST_F(KStreamStatelessTest, KeyChangingOperatorsMarkTheStreamForRepartitioning)
   EXPECT_FALSE(source.repartitionRequired());
   auto keyed = source.selectKey([](const S& key, const S&) { return key; });
   EXPECT_TRUE(keyed.repartitionRequired());
-  EXPECT_TRUE(source.map([](const S& k, const S& v) { return KeyValue<S, S>{k, v}; })
+  EXPECT_TRUE(source.map([](const S& k, const S& v) {
+                      return KeyValue<S, S>{k, v};
+                    })
                   .repartitionRequired());
   EXPECT_TRUE(source.flatMap([](const S&, const S&) { return std::vector<KeyValue<S, S>>{}; })
                   .repartitionRequired());
   // Value-only operators keep the flag as they found it.
   EXPECT_FALSE(source.mapValues([](const S& v) { return v; }).repartitionRequired());
   EXPECT_TRUE(keyed.mapValues([](const S& v) { return v; }).repartitionRequired());
-  EXPECT_TRUE(keyed.flatMapValues([](const S& v) { return std::vector<S>{v}; }).repartitionRequired());
+  EXPECT_TRUE(
+      keyed.flatMapValues([](const S& v) { return std::vector<S>{v}; }).repartitionRequired());
   EXPECT_TRUE(keyed.filter([](const S&, const S&) { return true; }).repartitionRequired());
   EXPECT_TRUE(keyed.peek([](const S&, const S&) {}).repartitionRequired());
   // A merge needs it when either side does; repartition() clears it.

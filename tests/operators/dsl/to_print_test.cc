@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "framework/api/serdes.h"
@@ -112,8 +112,8 @@ TEST_F(KStreamPrintTest, LabelAndMapperShapeTheLine) {
 TEST_F(KStreamPrintTest, NullsNumbersAndBytesPrintAsKafkaPrintsThem) {
   StreamsBuilder builder;
   const auto optional_string = Serdes::Optional(Serdes::String());
-  auto stream = builder.stream("in", Consumed<std::optional<S>, S>::with(optional_string,
-                                                                         Serdes::String()));
+  auto stream =
+      builder.stream("in", Consumed<std::optional<S>, S>::with(optional_string, Serdes::String()));
   stream.mapValues([](const S& value) { return static_cast<double>(value.size()); })
       .print(Printed<std::optional<S>, double>::toFile(path_).withLabel("d"));
   {
