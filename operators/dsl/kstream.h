@@ -216,7 +216,13 @@ class KStream {
 
   // The records of this stream and `other` as they arrive: one pass-through node with both as
   // parents. The result has no serdes (the two may differ). Node KSTREAM-MERGE-.
+  // Throws TopologyException when `other` comes from another StreamsBuilder.
   KStream merge(const KStream& other, const Named& named = Named()) const {
+    if (other.builder_ != builder_) {
+      throw TopologyException("merge(): " + other.name_ +
+                              " comes from another StreamsBuilder than " + name_ +
+                              "; both streams must be built by the same builder");
+    }
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kMerge);
     AddNode(std::make_shared<detail::ProcessorFactory<K, V, K, V>>(
         name, std::vector<std::string>{name_, other.name_},

@@ -183,5 +183,13 @@ TEST(KStreamMergeTest, MergedStreamHasNoSerdesSinceTheTwoMayDiffer) {
   EXPECT_THROW(TopologyTestDriver driver(builder.build()), TopologyException);
 }
 
+TEST(KStreamMergeTest, StreamsOfTwoBuildersCannotBeMerged) {
+  StreamsBuilder first;
+  StreamsBuilder second;
+  auto a = first.stream("in-1", StringConsumed());
+  auto b = second.stream("in-2", StringConsumed());
+  EXPECT_THROW(a.merge(b), TopologyException);
+}
+
 }  // namespace
 }  // namespace brook::streams

@@ -240,6 +240,16 @@ TEST_F(KStreamStatelessTest, SerdesMissingEverywhereComeFromTheConfigDefaults) {
   EXPECT_EQ(out.readKeyValue(), (KeyValue<S, int64_t>{"k", 3}));
 }
 
+TEST_F(KStreamStatelessTest, ConsumedTimestampExtractorGivesTheRecordsTheirEventTime) {
+  builder_
+      .stream("in",
+              StringConsumed().withTimestampExtractor(
+                  [](const Record<S, S>& record, int64_t) { return std::stoll(record.value()); }))
+      .to("out");
+
+  EXPECT_EQ(RunStrings({{"k", "42", 1, {}}}), (std::vector<TestRecord<S, S>>{{"k", "42", 42, {}}}));
+}
+
 TEST_F(KStreamStatelessTest, AnEmptyStdFunctionIsRefusedWhenTheOperatorIsAdded) {
   auto stream = builder_.stream("in", StringConsumed());
   std::function<bool(const S&, const S&)> empty;
