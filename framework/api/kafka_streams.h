@@ -51,8 +51,9 @@ struct ThreadMetadata {
 //   PENDING_SHUTDOWN (close) -> NOT_RUNNING
 //
 // With bootstrap.servers empty, start() first starts an embedded broker (data under
-// <state.dir>/broker), logs its address, and creates missing source topics on it (with the
-// broker's num.partitions); close() stops it.
+// <state.dir>/broker), logs its address and writes it to <state.dir>/embedded-broker.address
+// (for other programs on the machine), and creates missing source topics on it (with the
+// broker's num.partitions); close() stops it and removes the file.
 // At start, every source topic must exist, the source topics of one sub-topology must have the
 // same number of partitions (co-partitioning, DESIGN.md decision 5), and the repartition topics
 // are created (or checked) with the partition count of the sub-topology that writes them.

@@ -27,6 +27,7 @@ namespace {
 
 constexpr milliseconds kAdminTimeout{30'000};
 constexpr const char* kProcessMetadataFile = "kafka-streams-process-metadata";
+constexpr const char* kEmbeddedBrokerAddressFile = "embedded-broker.address";
 
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
@@ -146,6 +147,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       threads_.clear();
     }
     if (broker_) {
+      std::error_code ignored;
+      std::filesystem::remove(address_file_, ignored);
       broker_->Stop();
       broker_.reset();
     }
@@ -254,6 +257,9 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     bootstrap_ = broker_->bootstrap();
     log_->info("[{}] no bootstrap.servers: embedded broker listening on {} (data in {})",
                client_id_, bootstrap_, dir);
+    // Other programs on this machine (kcat, the example's services) find it here.
+    address_file_ = std::filesystem::path(config_.stateDir()) / kEmbeddedBrokerAddressFile;
+    std::ofstream(address_file_, std::ios::trunc) << bootstrap_ << "\n";
   }
 
   framework::client::Properties AdminProperties() const {
@@ -524,6 +530,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   bool closing_ = false;
   std::thread error_shutdown_;
   std::unique_ptr<broker::app::EmbeddedBroker> broker_;
+  std::filesystem::path address_file_;
 };
 
 KafkaStreams::KafkaStreams(const Topology& topology, const StreamsConfig& config)
