@@ -1,6 +1,6 @@
 // build/bin/leave-requests: validates paid-leave requests (examples/leave_requests/README.md).
 //   leave-requests [--bootstrap-server HOST:PORT] [--processing-guarantee exactly_once_v2]
-//                  [--state-dir DIR] [--application-id ID] [--threads N]
+//                  [--state-dir DIR] [--application-id ID] [--threads N] [--describe]
 // Without --bootstrap-server it runs Brook's embedded broker and logs its address.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -21,14 +21,20 @@ int main(int argc, char** argv) {
   std::string state_dir = "/tmp/brook-streams";
   std::string application_id = "leave-requests";
   int threads = 1;
+  bool describe = false;
   app.add_option("--bootstrap-server", bootstrap, "Kafka brokers (absent: the embedded broker)");
   app.add_option("--processing-guarantee", guarantee, "at_least_once or exactly_once_v2")
       ->check(CLI::IsMember({"at_least_once", "exactly_once_v2"}));
   app.add_option("--state-dir", state_dir, "state.dir (the embedded broker lives under it)");
   app.add_option("--application-id", application_id, "application.id");
   app.add_option("--threads", threads, "num.stream.threads")->check(CLI::PositiveNumber);
+  app.add_flag("--describe", describe, "print the topology (Kafka Streams' describe()) and exit");
   CLI11_PARSE(app, argc, argv);
   brook::InitLoggingFromEnv();
+  if (describe) {
+    std::cout << brook::examples::leave::BuildTopology().describe().toString();
+    return 0;
+  }
 
   try {
     brook::streams::StreamsConfig config;
