@@ -71,7 +71,8 @@ class KafkaStreams {
       std::function<StreamThreadExceptionResponse(const std::exception& error)>;
 
   // Builds the topology with the config's application id and default serdes and takes the
-  // state directory's lock. Throws ConfigException (application.id missing, ...),
+  // state directory's lock. Throws ConfigException (application.id missing, a consumer.,
+  // producer. or admin. property librdkafka rejects, ...),
   // TopologyException, or StreamsException when another instance holds the state directory.
   KafkaStreams(const Topology& topology, const StreamsConfig& config);
   ~KafkaStreams();  // close()

@@ -14,6 +14,7 @@
 #include "common/logging.h"
 #include "common/uuid.h"
 #include "framework/client/admin.h"
+#include "framework/client/check_properties.h"
 #include "framework/runtime/stream_thread.h"
 #include "framework/topology/describe.h"
 #include "framework/topology/topology_builder.h"
@@ -66,6 +67,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.application_id = config_.applicationId();
     options.serdes = config_.serdeDefaults();
     built_ = topology.builder().Build(options);
+    CheckClientProperties();
     LockStateDirectory();
     client_id_ = config_.clientId().empty() ? config_.applicationId() + "-" + process_id_
                                             : config_.clientId();
@@ -200,6 +202,21 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   TopologyDescription Describe() const { return framework::topology::Describe(*built_); }
 
  private:
+  // The consumer., producer. and admin. overrides, checked by librdkafka now rather than when
+  // the threads start.
+  void CheckClientProperties() const {
+    const std::pair<const char*, const framework::client::Properties*> groups[] = {
+        {"consumer.", &config_.consumerOverrides()},
+        {"producer.", &config_.producerOverrides()},
+        {"admin.", &config_.adminOverrides()}};
+    for (const auto& [prefix, properties] : groups) {
+      Status status = framework::client::CheckProperties(*properties);
+      if (!status.ok()) {
+        throw ConfigException("StreamsConfig " + std::string(prefix) + "*: " + status.message());
+      }
+    }
+  }
+
   // <state.dir>/<application.id>/.lock, held for the instance's life, and the process id kept
   // in kafka-streams-process-metadata (as Kafka Streams does), so a restarted instance gets
   // the same transactional ids and fences its predecessor's open transactions at once.

@@ -193,6 +193,21 @@ TEST_F(KafkaStreamsTest, SecondInstanceOnTheSameStateDirectoryIsRefused) {
   }
 }
 
+TEST_F(KafkaStreamsTest, ClientPropertyLibrdkafkaRejectsFailsConstruction) {
+  auto config = Config("ks-badprop", "at_least_once");
+  config.set("producer.linger.ms", "not-a-number");
+  try {
+    KafkaStreams streams(UpperTopology("in", "out"), config);
+    FAIL() << "construction should throw";
+  } catch (const ConfigException& e) {
+    EXPECT_NE(std::string(e.what()).find("producer."), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("linger.ms"), std::string::npos) << e.what();
+  }
+  config = Config("ks-badprop", "at_least_once");
+  config.set("consumer.no.such.property", "1");
+  EXPECT_THROW(KafkaStreams(UpperTopology("in", "out"), config), ConfigException);
+}
+
 TEST_F(KafkaStreamsTest, StartTwiceIsAnError) {
   CreateTopic("ks-twice-in", 1);
   KafkaStreams streams(UpperTopology("ks-twice-in", "ks-twice-out"),
