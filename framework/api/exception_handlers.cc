@@ -65,8 +65,18 @@ class LogProductionHandler final : public ProductionExceptionHandler {
   explicit LogProductionHandler(HandlerResponse response) : response_(response) {}
   HandlerResponse handle(const ErrorHandlerContext& context, std::string_view topic,
                          const std::exception& error) override {
-    // "(input record at topic orders partition 3 offset 42 in node X)", "(in a punctuator ...)"
-    std::string source = context.topic.empty() ? Where(context) : "input record " + Where(context);
+    // A sink's serialization error names the input record: "(input record at topic orders
+    // partition 3 offset 42 in node X)" or "(in a punctuator ...)". A delivery error the
+    // producer reported later only knows the output partition (the collector puts the output
+    // topic in the context, with no offset).
+    std::string source;
+    if (context.offset < 0 && context.topic == topic) {
+      source = fmt::format("partition {}, reported by the producer", context.partition);
+    } else if (context.topic.empty()) {
+      source = Where(context);
+    } else {
+      source = "input record " + Where(context);
+    }
     return LogAndRespond(response_,
                          fmt::format("[task {}] cannot write a record to topic {} ({}): {}",
                                      context.task_id.toString(), topic, source, error.what()));

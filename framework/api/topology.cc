@@ -22,6 +22,7 @@ Topology& Topology::connectProcessorAndStateStores(const std::string& processor,
 }
 
 TopologyDescription Topology::describe() const {
+  if (builder_->empty()) return TopologyDescription();  // "Topologies:\n ", as Kafka prints
   framework::topology::BuildOptions options;
   options.resolve_serdes = false;
   return framework::topology::Describe(*builder_->Build(options));

@@ -9,16 +9,16 @@ namespace brook::streams {
 // toString() is Kafka Streams' text form, e.g.
 //
 //   Topologies:
-//      Sub-topology: 0
-//       Source: KSTREAM-SOURCE-0000000000 (topics: [input])
-//         --> KSTREAM-FILTER-0000000001
-//       Processor: KSTREAM-FILTER-0000000001 (stores: [])
-//         --> KSTREAM-SINK-0000000002
-//         <-- KSTREAM-SOURCE-0000000000
-//       Sink: KSTREAM-SINK-0000000002 (topic: output)
-//         <-- KSTREAM-FILTER-0000000001
+//     Sub-topology: 0
+//      Source: KSTREAM-SOURCE-0000000000 (topics: [input])
+//        --> KSTREAM-FILTER-0000000001
+//      Processor: KSTREAM-FILTER-0000000001 (stores: [])
+//        --> KSTREAM-SINK-0000000002
+//        <-- KSTREAM-SOURCE-0000000000
+//      Sink: KSTREAM-SINK-0000000002 (topic: output)
+//        <-- KSTREAM-FILTER-0000000001
 //
-// Placeholder until the describe() work lands: filled by framework/topology/describe.cc.
+// (each line above after "//" and two spaces; built by framework/topology/describe.cc).
 class TopologyDescription {
  public:
   struct Node {

@@ -35,6 +35,10 @@ Topology& Sink(Topology& topology, const std::string& name, const std::string& t
   return topology.addSink<S, S>(name, topic, StringSerde(), StringSerde(), std::move(parents));
 }
 
+TEST(DescribeTest, EmptyTopologyPrintsOnlyTheHeadingAsKafkaStreamsDoes) {
+  EXPECT_EQ(streams::Topology().describe().toString(), "Topologies:\n ");
+}
+
 TEST(DescribeTest, SourceTwoProcessorsAndASinkPrintAsKafkaStreamsDoes) {
   Topology topology;
   Source(topology, "src", {"in"});
