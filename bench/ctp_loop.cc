@@ -107,6 +107,7 @@ class Loop {
                                             processed_, config_.input_records, kLoopTimeoutS));
       }
       const bool last = processed_ == config_.input_records;
+      if (last) run.seconds_to_last_record = clock.Seconds();
       const bool due =
           since_commit.Millis() >= config_.commit_interval_ms && processed_ > processed_at_commit_;
       if (last || due) {
@@ -137,15 +138,27 @@ class Loop {
                                           config_.group_id, p, message.offset,
                                           p >= 0 && p < config_.partitions ? next_[p] : -1));
     }
-    // The transformation: the value reversed.
-    value_.assign(static_cast<const char*>(message.payload), message.len);
-    std::reverse(value_.begin(), value_.end());
-    while (rd_kafka_produce(output_, p, RD_KAFKA_MSG_F_COPY, value_.data(), value_.size(), nullptr,
-                            0, nullptr) != 0) {
+    bool keep = true;
+    const auto* payload = static_cast<const char*>(message.payload);
+    if (config_.transform) {
+      value_.clear();
+      const auto* key = static_cast<const char*>(message.key);
+      keep = config_.transform(std::string_view(key != nullptr ? key : "", message.key_len),
+                               std::string_view(payload != nullptr ? payload : "", message.len),
+                               value_);
+    } else {
+      // The default transformation: the value reversed.
+      value_.assign(payload, message.len);
+      std::reverse(value_.begin(), value_.end());
+    }
+    // The key goes along as it came (null stays null).
+    while (keep && rd_kafka_produce(output_, p, RD_KAFKA_MSG_F_COPY, value_.data(), value_.size(),
+                                    message.key, message.key_len, nullptr) != 0) {
       rd_kafka_resp_err_t err = rd_kafka_last_error();
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return ErrorCodeStatus(err, "produce");
       rd_kafka_poll(producer_, 1);
     }
+    if (keep) ++produced_;
     ++next_[p];
     if ((++processed_ & 1023) == 0) rd_kafka_poll(producer_, 0);
     return Status::Ok();
@@ -194,9 +207,9 @@ class Loop {
 
   // Every output acknowledged, and the group's committed offsets where the loop ended.
   Status CheckEnd() {
-    if (deliveries_->delivered != processed_) {
-      return Status::Internal(fmt::format("{}: {} outputs acknowledged for {} inputs",
-                                          config_.group_id, deliveries_->delivered, processed_));
+    if (deliveries_->delivered != produced_) {
+      return Status::Internal(fmt::format("{}: {} outputs acknowledged for {} sent",
+                                          config_.group_id, deliveries_->delivered, produced_));
     }
     PartitionList offsets(rd_kafka_topic_partition_list_new(config_.partitions));
     for (int p = 0; p < config_.partitions; ++p) {
@@ -225,15 +238,16 @@ class Loop {
   std::vector<int64_t> next_;       // Per partition: the next input offset to read.
   std::vector<int64_t> committed_;  // Per partition: the last committed position.
   uint64_t processed_ = 0;
+  uint64_t produced_ = 0;
   uint64_t processed_at_commit_ = 0;
   std::string value_;
   std::map<std::string, double> threads_at_start_;
 };
 
-// Reads `topic` from the beginning with a read_committed consumer (no group) until `expected`
-// records, then kExtraReadMs more; Internal when the count differs.
-Status CheckOutput(const std::string& bootstrap, const std::string& topic, int partitions,
-                   uint64_t expected) {
+}  // namespace
+
+Status CheckOutputCount(const std::string& bootstrap, const std::string& topic, int partitions,
+                        uint64_t expected) {
   RdKafkaHandle consumer;
   BROOK_ASSIGN_OR_RETURN(consumer, NewRdKafka(RD_KAFKA_CONSUMER, bootstrap,
                                               {{"group.id", "txn-bench-check"},
@@ -273,12 +287,12 @@ Status CheckOutput(const std::string& bootstrap, const std::string& topic, int p
   return Status::Ok();
 }
 
-}  // namespace
-
 Result<CtpRun> RunConsumeTransformProduce(const std::string& bootstrap, const CtpConfig& config) {
   const bool exactly_once = !config.transactional_id.empty();
   ClientSettings producer_settings = BenchProducerSettings();
   if (exactly_once) producer_settings.emplace_back("transactional.id", config.transactional_id);
+  producer_settings.insert(producer_settings.end(), config.producer_overrides.begin(),
+                           config.producer_overrides.end());
   DeliveryCount deliveries;
   RdKafkaHandle producer;
   BROOK_ASSIGN_OR_RETURN(producer, NewRdKafka(RD_KAFKA_PRODUCER, bootstrap, producer_settings,
@@ -307,8 +321,8 @@ Result<CtpRun> RunConsumeTransformProduce(const std::string& bootstrap, const Ct
   Result<CtpRun> run = loop.Run();
   rd_kafka_consumer_close(consumer.get());
   if (!run.ok()) return run;
-  BROOK_RETURN_IF_ERROR(
-      CheckOutput(bootstrap, config.output_topic, config.partitions, config.input_records));
+  const uint64_t kept = config.output_records > 0 ? config.output_records : config.input_records;
+  BROOK_RETURN_IF_ERROR(CheckOutputCount(bootstrap, config.output_topic, config.partitions, kept));
   return run;
 }
 
