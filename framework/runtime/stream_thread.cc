@@ -74,7 +74,11 @@ StreamThread::~StreamThread() {
 
 void StreamThread::Start() { thread_ = std::thread([this] { Run(); }); }
 
-void StreamThread::RequestShutdown() { shutdown_requested_ = true; }
+void StreamThread::RequestShutdown() {
+  shutdown_requested_ = true;
+  // A thread waiting in its poll (up to poll.ms) ends it now.
+  if (consumer_) consumer_->Wakeup();
+}
 
 bool StreamThread::Join(milliseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -271,7 +275,7 @@ void StreamThread::Process() {
 void StreamThread::MaybeCommit(bool force) {
   const int64_t now = NowMs();
   bool requested = false;
-  bool needed = transaction_open_;
+  bool needed = false;
   for (const auto& [id, task] : tasks_) {
     requested = requested || task->commit_requested();
     needed = needed || task->commit_needed();
@@ -282,8 +286,11 @@ void StreamThread::MaybeCommit(bool force) {
 }
 
 bool StreamThread::Commit() {
+  // Only tasks that moved: an idle thread sends no offsets and its (empty) transaction commits
+  // without a request to the broker.
   std::map<TopicPartition, int64_t> offsets;
   for (const auto& [id, task] : tasks_) {
+    if (!task->commit_needed()) continue;
     for (const auto& [partition, offset] : task->consumed_offsets()) offsets[partition] = offset;
   }
   if (!exactly_once_) {
@@ -299,21 +306,23 @@ bool StreamThread::Commit() {
       return false;
     }
   } else if (transaction_open_) {
-    auto group = consumer_->GroupMetadata();
-    if (!group.ok()) {
-      RecoverFromTransactionError(group.status(), false);
-      return false;
-    }
-    client::TxnResult sent =
-        producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
-    for (int attempt = 0; !sent.ok() && sent.kind == client::TxnErrorKind::kRetriable &&
-                          attempt < 3;
-         ++attempt) {
-      sent = producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
-    }
-    if (!sent.ok()) {
-      RecoverFromTransactionError(sent.status, sent.kind == client::TxnErrorKind::kFenced);
-      return false;
+    if (!offsets.empty()) {
+      auto group = consumer_->GroupMetadata();
+      if (!group.ok()) {
+        RecoverFromTransactionError(group.status(), false);
+        return false;
+      }
+      client::TxnResult sent =
+          producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
+      for (int attempt = 0; !sent.ok() && sent.kind == client::TxnErrorKind::kRetriable &&
+                            attempt < 3;
+           ++attempt) {
+        sent = producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
+      }
+      if (!sent.ok()) {
+        RecoverFromTransactionError(sent.status, sent.kind == client::TxnErrorKind::kFenced);
+        return false;
+      }
     }
     client::TxnResult committed = producer_->CommitTransaction(kTransactionTimeout);
     for (int attempt = 0; !committed.ok() &&
