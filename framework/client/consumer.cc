@@ -16,6 +16,10 @@ namespace {
 using streams::detail::RawRecord;
 using Clock = std::chrono::steady_clock;
 
+// Room Poll makes for records up front: a stream thread's polls bring up to 1,000, and growing
+// the vector from empty moved them about ten times (1% of the thread's time in streams_bench).
+constexpr size_t kReservedRecords = 1024;
+
 void DestroyMessage(void* message) {
   rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(message));
 }
@@ -150,7 +154,8 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
   const Properties all = WithDefaults(properties, {{"partition.assignment.strategy", "range"},
                                                    {"enable.auto.commit", "false"},
                                                    {"enable.auto.offset.store", "false"},
-                                                   {"auto.offset.reset", "earliest"}});
+                                                   {"auto.offset.reset", "earliest"},
+                                                   {"queued.min.messages", "10000000"}});
   BROOK_ASSIGN_OR_RETURN(KafkaConfPtr conf, MakeKafkaConf(all));
   std::unique_ptr<Consumer> consumer(new Consumer(listener));
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
@@ -209,6 +214,7 @@ Result<std::vector<streams::detail::RawRecord>> Consumer::Poll(std::chrono::mill
                                                                size_t max_records) {
   if (closed_) return Status::FailedPrecondition(fmt::format("[{}] poll after close", name_));
   std::vector<RawRecord> records;
+  records.reserve(std::min<size_t>(max_records, kReservedRecords));
   const Clock::time_point deadline = Clock::now() + timeout;
   while (records.size() < max_records) {
     int wait_ms = 0;
@@ -262,6 +268,13 @@ void Consumer::LogTransientError(const Status& status) {
   } else {
     logger_->warn("{}", status.message());
   }
+}
+
+void Consumer::Wakeup() {
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(handle_);
+  if (queue == nullptr) return;
+  rd_kafka_queue_yield(queue);
+  rd_kafka_queue_destroy(queue);
 }
 
 Status Consumer::Pause(const std::vector<TopicPartition>& partitions) {

@@ -36,10 +36,19 @@ namespace brook::framework::client {
 //                                  stream thread after processing, or in the transaction)
 //   enable.auto.offset.store       false
 //   auto.offset.reset              earliest
+//   queued.min.messages            10000000 (librdkafka's maximum; its default is 100000), so
+//                                  the prefetch queue is bounded by queued.max.messages.kbytes
+//                                  (64 MiB by default) alone. librdkafka 2.0.2 stops fetching
+//                                  once the queue holds queued.min.messages records and looks
+//                                  again only when its broker thread next wakes up, up to 1 s
+//                                  later, even when the queue was drained long before: a stream
+//                                  thread that processed 100,000 records in less than that sat
+//                                  idle for the rest of it (streams_bench: up to 0.8 s at a
+//                                  time, over half of some runs)
 // group.id and bootstrap.servers must be given.
 //
-// Thread safety: not thread-safe. One thread (the stream thread) calls every method; the
-// RebalanceListener runs on that thread, inside Poll and Close.
+// Thread safety: not thread-safe. One thread (the stream thread) calls every method but Wakeup;
+// the RebalanceListener runs on that thread, inside Poll and Close.
 // Lifetime: every RawRecord from Poll must be destroyed before the Consumer; the listener must
 // outlive it (or Close must be called while the listener lives: the destructor closes).
 class Consumer {
@@ -76,6 +85,12 @@ class Consumer {
   // Throws: whatever the RebalanceListener threw during this call.
   Result<std::vector<streams::detail::RawRecord>> Poll(std::chrono::milliseconds timeout,
                                                        size_t max_records);
+
+  // Makes a Poll that is waiting for its first record return now (with no records), or the next
+  // Poll, if none is waiting. Thread safety: the one method any thread may call (while the
+  // consumer lives); a stream thread's shutdown request uses it so close() does not wait out
+  // poll.ms.
+  void Wakeup();
 
   // Stops (resumes) fetching `partitions`, which must be assigned. Records of a paused partition
   // already fetched are dropped by librdkafka, and fetched again from the consumer's position
