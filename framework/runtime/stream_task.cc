@@ -305,7 +305,13 @@ void StreamTask::HandleError(const RawRecord* raw, const std::exception_ptr& err
 
 void StreamTask::SendToDeadLetterQueue(const RawRecord& raw, const std::exception& error) {
   streams::Headers headers = raw.headers;
-  headers.add("__streams.errors.exception", streams::detail::TypeName(typeid(error)));
+  // The exception's public type: a serde's failure is reported as the SerializationException
+  // it was (the runtime wraps it internally), anything else by its own type.
+  const bool serde_failure = dynamic_cast<const DeserializationFailure*>(&error) != nullptr ||
+                             dynamic_cast<const SerializationFailure*>(&error) != nullptr;
+  headers.add("__streams.errors.exception",
+              serde_failure ? std::string("brook::streams::SerializationException")
+                            : streams::detail::TypeName(typeid(error)));
   headers.add("__streams.errors.message", std::string(error.what()));
   headers.add("__streams.errors.topic", std::string(raw.topic));
   headers.add("__streams.errors.partition", std::to_string(raw.partition));

@@ -311,6 +311,8 @@ TEST(TopologyTestDriverTest, DeadLetterQueueGetsTheRawRecordWithErrorHeaders) {
   EXPECT_EQ(dead->headers.lastHeader("__streams.errors.offset")->value, "1");
   ASSERT_NE(dead->headers.lastHeader("__streams.errors.message"), nullptr);
   ASSERT_NE(dead->headers.lastHeader("__streams.errors.exception"), nullptr);
+  EXPECT_EQ(dead->headers.lastHeader("__streams.errors.exception")->value,
+            "brook::streams::SerializationException");
   EXPECT_FALSE(driver.ReadRaw("dlq").has_value());
 }
 
