@@ -25,9 +25,12 @@ KafkaRecordCollector::KafkaRecordCollector(
 void KafkaRecordCollector::Send(const streams::TaskId& task,
                                 const streams::detail::OutgoingRecord& record) {
   ThrowIfFailed();
-  producer_->Poll();
-  HandleDeliveryErrors().IgnoreError();  // a failure is thrown by the next line
-  ThrowIfFailed();
+  if (++sends_since_poll_ >= kSendsPerPoll) {
+    sends_since_poll_ = 0;
+    producer_->Poll();
+    HandleDeliveryErrors().IgnoreError();  // a failure is thrown by the next line
+    ThrowIfFailed();
+  }
   const Status status = producer_->Send(record, TagOf(task));
   if (status.ok()) {
     ++counters_[task].sent;

@@ -169,7 +169,9 @@ Status Producer::Send(const streams::detail::OutgoingRecord& record, uint64_t ta
   const int32_t partition = record.partition;
   const int64_t timestamp = record.timestamp;
   void* opaque = TagToOpaque(tag);
-  const Clock::time_point deadline = Clock::now() + kMaxBlock;
+  // Read the clock only once the queue is full: on the common path it was a few percent of a
+  // stream thread's time.
+  std::optional<Clock::time_point> deadline;
   while (true) {
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         handle_, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
@@ -180,7 +182,8 @@ Status Producer::Send(const streams::detail::OutgoingRecord& record, uint64_t ta
       (void)headers.release();  // librdkafka owns them now
       return Status::Ok();
     }
-    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || Clock::now() >= deadline) {
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline) deadline = Clock::now() + kMaxBlock;
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || Clock::now() >= *deadline) {
       return KafkaStatus(err, fmt::format("[{}] produce to {}-{}", name_, record.topic, partition));
     }
     rd_kafka_poll(handle_, kQueueFullPollMs);
