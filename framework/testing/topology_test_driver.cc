@@ -1,6 +1,7 @@
 #include "framework/testing/topology_test_driver.h"
 
 #include <deque>
+#include <vector>
 
 #include "framework/client/record_collector.h"
 #include "framework/runtime/stream_task.h"
@@ -13,11 +14,40 @@ using framework::runtime::StreamTask;
 
 namespace {
 
-// The bytes of a piped record, owned by its RawRecord.
+// The bytes of a piped record, owned by its RawRecord (whose views point into it). Recycled
+// through the driver's free list: a test pipes records one by one, and an allocation per record
+// was a noticeable part of the driver's time.
 struct StoredRecord {
-  std::string topic;
+  std::vector<StoredRecord*>* free_list;
   std::optional<std::string> key;
   std::optional<std::string> value;
+};
+
+void RecycleStoredRecord(void* pointer) {
+  auto* stored = static_cast<StoredRecord*>(pointer);
+  stored->free_list->push_back(stored);
+}
+
+// The records written to one topic, oldest first. A vector read from `head`, emptied (keeping
+// its memory) whenever everything was read: a deque gave its blocks back and took new ones as a
+// test alternated between piping and reading, at a page fault each.
+class OutputQueue {
+ public:
+  bool empty() const { return head_ == records_.size(); }
+  size_t size() const { return records_.size() - head_; }
+  // A new record at the back, to be filled in place.
+  ProducedRecord& Add() { return records_.emplace_back(); }
+  ProducedRecord& Front() { return records_[head_]; }
+  void DropFront() {
+    if (++head_ == records_.size()) {
+      records_.clear();
+      head_ = 0;
+    }
+  }
+
+ private:
+  std::vector<ProducedRecord> records_;
+  size_t head_ = 0;
 };
 
 }  // namespace
@@ -50,23 +80,25 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
 
   ~Impl() override {
     for (auto& task : tasks_) task->Close();
+    tasks_.clear();  // before the stored records their queues may still hold go back
+    for (StoredRecord* stored : free_records_) delete stored;
   }
 
   void Send(const TaskId&, const detail::OutgoingRecord& record) override {
-    ProducedRecord produced;
-    produced.topic = std::string(record.topic);
-    if (record.key) produced.key = std::string(*record.key);
-    if (record.value) produced.value = std::string(*record.value);
+    Topic& topic = Find(record.topic, last_sent_);
+    ProducedRecord& produced = Output(topic).Add();
+    produced.topic = topic.name;
+    if (record.key) produced.key.emplace(*record.key);
+    if (record.value) produced.value.emplace(*record.value);
     produced.timestamp = record.timestamp;
     if (record.headers != nullptr) produced.headers = *record.headers;
     // Records for a topic the topology reads (its repartition topics) go back in.
-    if (built_->SubtopologyOf(produced.topic) >= 0) pending_.push_back(produced);
-    outputs_[produced.topic].push_back(std::move(produced));
+    if (topic.task != nullptr) pending_.push_back(produced);
   }
 
-  void Pipe(const std::string& topic, std::optional<std::string> key,
-            std::optional<std::string> value, int64_t timestamp, Headers headers) {
-    Enqueue(topic, std::move(key), std::move(value), timestamp, std::move(headers));
+  void Pipe(const std::string& topic, std::optional<std::string_view> key,
+            std::optional<std::string_view> value, int64_t timestamp, const Headers& headers) {
+    Enqueue(Find(topic, last_piped_), key, value, timestamp, headers);
     RunUntilQuiet();
   }
 
@@ -76,47 +108,104 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     RunUntilQuiet();
   }
 
-  std::optional<ProducedRecord> Read(const std::string& topic) {
-    auto it = outputs_.find(topic);
-    if (it == outputs_.end() || it->second.empty()) return std::nullopt;
-    ProducedRecord record = std::move(it->second.front());
-    it->second.pop_front();
-    return record;
+  ProducedRecord* Front(const std::string& name) {
+    Topic& topic = Find(name, last_read_);
+    if (topic.output == nullptr || topic.output->empty()) return nullptr;
+    return &topic.output->Front();
   }
 
-  size_t QueueSize(const std::string& topic) const {
-    auto it = outputs_.find(topic);
-    return it == outputs_.end() ? 0 : it->second.size();
+  void DropFront(const std::string& name) {
+    Topic& topic = Find(name, last_read_);
+    if (topic.output != nullptr && !topic.output->empty()) topic.output->DropFront();
+  }
+
+  size_t QueueSize(const std::string& name) {
+    Topic& topic = Find(name, last_read_);
+    return topic.output == nullptr ? 0 : topic.output->size();
   }
 
   std::set<std::string> ProducedTopics() const {
     std::set<std::string> names;
-    for (const auto& [topic, records] : outputs_) names.insert(topic);
+    for (const auto& [name, topic] : topics_) {
+      if (topic.output != nullptr) names.insert(name);
+    }
     return names;
   }
 
   int64_t wall_clock_ms() const { return wall_clock_ms_; }
 
  private:
-  void Enqueue(const std::string& topic, std::optional<std::string> key,
-               std::optional<std::string> value, int64_t timestamp, Headers headers) {
-    const int sub = built_->SubtopologyOf(topic);
-    if (sub < 0) {
-      throw StreamsException("unknown input topic " + topic + ": no source of the topology reads it");
+  // What the driver knows of one topic it was asked about.
+  struct Topic {
+    std::string name;
+    StreamTask* task = nullptr;  // the task of the sub-topology that reads it; null: none
+    bool input_added = false;    // task->AddInput done (topics matched by a pattern)
+    int64_t next_offset = 0;
+    std::unique_ptr<OutputQueue> output;  // null until something is written to it
+  };
+
+  // The topic named `name`, looked up once per name; `last` caches the previous answer of one
+  // call site (piping, sending and reading each tend to use one topic over and over).
+  Topic& Find(std::string_view name, Topic*& last) {
+    if (last != nullptr && last->name == name) return *last;
+    auto it = topics_.find(name);
+    if (it == topics_.end()) {
+      Topic topic;
+      topic.name = std::string(name);
+      const int sub = built_->SubtopologyOf(name);
+      if (sub >= 0) topic.task = tasks_[sub].get();
+      std::string key = topic.name;
+      it = topics_.emplace(std::move(key), std::move(topic)).first;
     }
-    StreamTask& task = *tasks_[sub];
-    task.AddInput(TopicPartition{topic, 0});
-    auto* stored = new StoredRecord{topic, std::move(key), std::move(value)};
+    last = &it->second;
+    return it->second;
+  }
+
+  OutputQueue& Output(Topic& topic) {
+    if (topic.output == nullptr) topic.output = std::make_unique<OutputQueue>();
+    return *topic.output;
+  }
+
+  // Copies `from` into `to`, reusing the string `to` may already hold.
+  static void Store(std::optional<std::string_view> from, std::optional<std::string>& to) {
+    if (!from) {
+      to.reset();
+    } else if (to) {
+      to->assign(*from);
+    } else {
+      to.emplace(*from);
+    }
+  }
+
+  void Enqueue(Topic& topic, std::optional<std::string_view> key,
+               std::optional<std::string_view> value, int64_t timestamp, const Headers& headers) {
+    if (topic.task == nullptr) {
+      throw StreamsException("unknown input topic " + topic.name +
+                             ": no source of the topology reads it");
+    }
+    if (!topic.input_added) {
+      topic.task->AddInput(TopicPartition{topic.name, 0});
+      topic.input_added = true;
+    }
+    StoredRecord* stored;
+    if (free_records_.empty()) {
+      stored = new StoredRecord{&free_records_, {}, {}};
+    } else {
+      stored = free_records_.back();
+      free_records_.pop_back();
+    }
+    Store(key, stored->key);
+    Store(value, stored->value);
     detail::RawRecord raw;
-    raw.owner = detail::RawRecord::Owner(stored, [](void* p) { delete static_cast<StoredRecord*>(p); });
-    raw.topic = stored->topic;
+    raw.owner = detail::RawRecord::Owner(stored, &RecycleStoredRecord);
+    raw.topic = topic.name;  // the map's node never moves
     raw.partition = 0;
-    raw.offset = next_offset_[topic]++;
+    raw.offset = topic.next_offset++;
     raw.timestamp = timestamp;
     if (stored->key) raw.key = *stored->key;
     if (stored->value) raw.value = *stored->value;
-    raw.headers = std::move(headers);
-    task.AddRecord(std::move(raw));
+    raw.headers = headers;
+    topic.task->AddRecord(std::move(raw));
   }
 
   void RunUntilQuiet() {
@@ -132,19 +221,22 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
       while (!pending_.empty()) {
         ProducedRecord record = std::move(pending_.front());
         pending_.pop_front();
-        Enqueue(record.topic, std::move(record.key), std::move(record.value), record.timestamp,
-                std::move(record.headers));
+        Enqueue(Find(record.topic, last_piped_), record.key, record.value, record.timestamp,
+                record.headers);
         worked = true;
       }
     }
     for (auto& task : tasks_) task->MarkCommitted();
   }
 
+  std::vector<StoredRecord*> free_records_;  // declared first: destroyed after the tasks
   std::shared_ptr<const framework::topology::BuiltTopology> built_;
   std::vector<std::unique_ptr<StreamTask>> tasks_;
-  std::map<std::string, std::deque<ProducedRecord>> outputs_;
+  std::map<std::string, Topic, std::less<>> topics_;
+  Topic* last_piped_ = nullptr;
+  Topic* last_sent_ = nullptr;
+  Topic* last_read_ = nullptr;
   std::deque<ProducedRecord> pending_;
-  std::map<std::string, int64_t> next_offset_;
   int64_t wall_clock_ms_;
 };
 
@@ -167,12 +259,28 @@ std::set<std::string> TopologyTestDriver::producedTopicNames() const {
 void TopologyTestDriver::PipeRaw(const std::string& topic, std::optional<std::string> key,
                                  std::optional<std::string> value, int64_t timestamp,
                                  Headers headers) {
-  impl_->Pipe(topic, std::move(key), std::move(value), timestamp, std::move(headers));
+  impl_->Pipe(topic, key, value, timestamp, headers);
+}
+
+void TopologyTestDriver::PipeBytes(const std::string& topic, std::optional<std::string_view> key,
+                                   std::optional<std::string_view> value, int64_t timestamp,
+                                   const Headers& headers) {
+  impl_->Pipe(topic, key, value, timestamp, headers);
 }
 
 std::optional<ProducedRecord> TopologyTestDriver::ReadRaw(const std::string& topic) {
-  return impl_->Read(topic);
+  ProducedRecord* front = impl_->Front(topic);
+  if (front == nullptr) return std::nullopt;
+  std::optional<ProducedRecord> record(std::move(*front));
+  impl_->DropFront(topic);
+  return record;
 }
+
+const ProducedRecord* TopologyTestDriver::FrontRaw(const std::string& topic) {
+  return impl_->Front(topic);
+}
+
+void TopologyTestDriver::DropFront(const std::string& topic) { impl_->DropFront(topic); }
 
 size_t TopologyTestDriver::QueueSize(const std::string& topic) const {
   return impl_->QueueSize(topic);

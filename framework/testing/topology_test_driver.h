@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "framework/api/errors.h"
@@ -63,11 +64,18 @@ class TopologyTestDriver {
   // Every topic something was written to (decorated internal topics included).
   std::set<std::string> producedTopicNames() const;
 
-  // The byte-level calls the typed topics use. PipeRaw throws StreamsException for a topic no
-  // source reads and for a handler that said fail; ReadRaw returns nothing for an empty topic.
+  // The byte-level calls the typed topics use. PipeRaw and PipeBytes throw StreamsException
+  // for a topic no source reads and for a handler that said fail; PipeBytes copies the bytes
+  // the views show before it returns. ReadRaw returns nothing for an empty topic; FrontRaw
+  // shows the oldest record of a topic (null when empty) until the next call that writes to
+  // or reads from the driver, and DropFront removes it.
   void PipeRaw(const std::string& topic, std::optional<std::string> key,
                std::optional<std::string> value, int64_t timestamp, Headers headers);
+  void PipeBytes(const std::string& topic, std::optional<std::string_view> key,
+                 std::optional<std::string_view> value, int64_t timestamp, const Headers& headers);
   std::optional<ProducedRecord> ReadRaw(const std::string& topic);
+  const ProducedRecord* FrontRaw(const std::string& topic);
+  void DropFront(const std::string& topic);
   size_t QueueSize(const std::string& topic) const;
 
  private:
@@ -117,19 +125,19 @@ class TestInputTopic {
     current_ms_ += advance_ms_;
     return now;
   }
-  void Pipe(const K* key, const V* value, int64_t timestamp, Headers headers) {
-    std::optional<std::string> key_bytes;
-    std::optional<std::string> value_bytes;
+  // Serializes into buffers kept from record to record; the driver copies the bytes.
+  void Pipe(const K* key, const V* value, int64_t timestamp, const Headers& headers) {
+    std::optional<std::string_view> key_bytes;
+    std::optional<std::string_view> value_bytes;
     if (key != nullptr) {
-      std::string bytes;
-      if (key_serde_->serialize(topic_, *key, bytes)) key_bytes = std::move(bytes);
+      key_buffer_.clear();
+      if (key_serde_->serialize(topic_, *key, key_buffer_)) key_bytes = key_buffer_;
     }
     if (value != nullptr) {
-      std::string bytes;
-      if (value_serde_->serialize(topic_, *value, bytes)) value_bytes = std::move(bytes);
+      value_buffer_.clear();
+      if (value_serde_->serialize(topic_, *value, value_buffer_)) value_bytes = value_buffer_;
     }
-    driver_->PipeRaw(topic_, std::move(key_bytes), std::move(value_bytes), timestamp,
-                     std::move(headers));
+    driver_->PipeBytes(topic_, key_bytes, value_bytes, timestamp, headers);
   }
 
   TopologyTestDriver* driver_;
@@ -138,6 +146,8 @@ class TestInputTopic {
   SerdePtr<V> value_serde_;
   int64_t current_ms_;
   int64_t advance_ms_;
+  std::string key_buffer_;
+  std::string value_buffer_;
 };
 
 // Reads what the topology wrote to one topic, oldest first (Kafka's TestOutputTopic). Reading
@@ -153,11 +163,13 @@ class TestOutputTopic {
         value_serde_(std::move(value_serde)) {}
 
   TestRecord<K, V> readRecord() {
-    std::optional<ProducedRecord> raw = driver_->ReadRaw(topic_);
-    if (!raw) throw StreamsException("no more records in topic " + topic_);
-    return TestRecord<K, V>{key_serde_->deserialize(topic_, raw->key),
+    const ProducedRecord* raw = driver_->FrontRaw(topic_);
+    if (raw == nullptr) throw StreamsException("no more records in topic " + topic_);
+    TestRecord<K, V> record{key_serde_->deserialize(topic_, raw->key),
                             value_serde_->deserialize(topic_, raw->value), raw->timestamp,
-                            std::move(raw->headers)};
+                            raw->headers};
+    driver_->DropFront(topic_);
+    return record;
   }
   V readValue() { return readRecord().value; }
   KeyValue<K, V> readKeyValue() {
