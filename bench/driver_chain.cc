@@ -1,5 +1,7 @@
 #include "bench/driver_chain.h"
 
+#include <time.h>
+
 #include <fmt/format.h>
 
 #include "bench/bench_util.h"
@@ -8,6 +10,15 @@
 #include "operators/dsl/streams_builder.h"
 
 namespace brook::bench {
+namespace {
+
+double ThreadCpuNow() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+}  // namespace
 
 Result<DriverRun> RunDriverChain(uint64_t records) {
   using namespace brook::streams;
@@ -43,6 +54,7 @@ Result<DriverRun> RunDriverChain(uint64_t records) {
     run.read_seconds += reading.Seconds();
   };
   Stopwatch watch;
+  const double cpu_before = ThreadCpuNow();
   for (uint64_t i = 0; i < records; ++i) {
     const auto value = static_cast<int64_t>(i);
     in.pipeInput(value, value, value);
@@ -50,6 +62,7 @@ Result<DriverRun> RunDriverChain(uint64_t records) {
   }
   drain();
   run.seconds = watch.Seconds();
+  run.cpu_seconds = ThreadCpuNow() - cpu_before;
   run.records = records;
   BROOK_RETURN_IF_ERROR(check);
   const auto n = static_cast<int64_t>(records);

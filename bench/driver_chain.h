@@ -14,6 +14,8 @@ struct DriverRun {
   uint64_t records = 0;
   double seconds = 0;       // Piping every record and reading every output.
   double read_seconds = 0;  // Of which reading the outputs (TestOutputTopic::readKeyValue).
+  double cpu_seconds = 0;   // CPU time of the whole run (less noisy than wall time on a shared
+                            // machine: time the thread waited for a core is not in it).
 };
 
 // Builds source -> filter -> mapValues -> map -> peek -> mapValues -> to (Int64 keys and values;

@@ -47,6 +47,7 @@
 #include "bench/bench_util.h"
 #include "bench/broker_process.h"
 #include "bench/child_process.h"
+#include "bench/cpu_usage.h"
 #include "bench/ctp_loop.h"
 #include "bench/driver_chain.h"
 #include "bench/kafka_bench_client.h"
@@ -72,6 +73,8 @@ struct Options {
   std::vector<std::string> modes = {"alos", "eos"};
   std::string app_wrapper;  // A command put before streams_bench_app (e.g. perf record).
   std::string wrapped_side = "brook";  // The side app_wrapper applies to.
+  std::vector<std::string> brook_config;  // Extra StreamsConfig entries for the Brook side.
+  int64_t spin_ns = 0;  // Extra work per record on both sides (a busy wait).
 };
 
 struct Figures {
@@ -222,9 +225,18 @@ Status RunSide(const Options& options, const BrokerProcess& broker, const Scratc
       "--partitions", std::to_string(kPartitions),
       "--commit-interval-ms", std::to_string(kCommitIntervalMs),
       "--state-dir", scratch.path() + "/state-" + name,
-      "--result", result_path};
+      "--result", result_path,
+      "--spin-ns", std::to_string(options.spin_ns)};
   argv.insert(argv.end(), app.begin(), app.end());
+  if (side == "brook") {
+    for (const std::string& entry : options.brook_config) {
+      argv.push_back("--brook-config");
+      argv.push_back(entry);
+    }
+  }
+  const double broker_cpu_before = ProcessCpuSeconds(broker.pid());
   BROOK_RETURN_IF_ERROR(RunChildProcess(argv, scratch.path() + "/" + name + ".log", kAppTimeoutS));
+  const double broker_cpu = ProcessCpuSeconds(broker.pid()) - broker_cpu_before;
   std::map<std::string, std::string> result;
   BROOK_ASSIGN_OR_RETURN(result, ReadKeyValueFile(result_path));
   if (side == "brook") {
@@ -245,15 +257,17 @@ Status RunSide(const Options& options, const BrokerProcess& broker, const Scratc
   figures.rates_to_last.push_back(options.records / to_last);
   figures.peak_kib.push_back(peak_kib);
   std::string extra = side == "brook"
-                          ? fmt::format("close {} ms", result["close_ms"])
+                          ? fmt::format("close {} ms, stalled {} ms (longest {})",
+                                        result["close_ms"], result["stalled_ms"],
+                                        result["longest_stall_ms"])
                           : fmt::format("{} commits of {} ms, idle {}%", result["commits"],
                                         result["commit_ms"], result["idle_percent"]);
   fmt::print(
       "  run {}  {:<5} {:>8} records in {:6.3f} s  {:>8.0f} records/s  (to the last record "
-      "{:6.3f} s, {:>8.0f}/s; {})  CPU {} s  VmHWM {:.1f} MiB\n"
+      "{:6.3f} s, {:>8.0f}/s; {})  CPU {} s (broker {:.2f} s)  VmHWM {:.1f} MiB\n"
       "    busiest threads: {}\n",
       run, side, options.records, seconds, options.records / seconds, to_last,
-      options.records / to_last, extra, result["cpu_seconds"], peak_kib / 1024.0,
+      options.records / to_last, extra, result["cpu_seconds"], broker_cpu, peak_kib / 1024.0,
       result["threads"]);
   return Status::Ok();
 }
@@ -320,9 +334,11 @@ Status RunDriver(const Options& options, Figures& figures) {
     DriverRun result;
     BROOK_ASSIGN_OR_RETURN(result, RunDriverChain(options.driver_records));
     rates.push_back(result.records / result.seconds);
-    fmt::print("  run {}  {} records in {:.3f} s  {:.0f} records/s (reading the outputs {:.3f} s)\n",
-               run, result.records, result.seconds, result.records / result.seconds,
-               result.read_seconds);
+    fmt::print(
+        "  run {}  {} records in {:.3f} s  {:.0f} records/s (reading the outputs {:.3f} s; "
+        "CPU {:.3f} s, {:.0f} records per CPU-second)\n",
+        run, result.records, result.seconds, result.records / result.seconds, result.read_seconds,
+        result.cpu_seconds, result.records / result.cpu_seconds);
   }
   figures.driver_rate = Median(rates);
   fmt::print("  median {:.0f} records/s\n", figures.driver_rate);
@@ -369,6 +385,14 @@ int main(int argc, char** argv) {
   app.add_option("--app-wrapper", options.app_wrapper,
                  "a command (absolute path, then its arguments) that runs streams_bench_app, "
                  "e.g. \"/usr/bin/perf record -g -o /tmp/app.data\"");
+  app.add_option("--brook-config", options.brook_config,
+                 "extra StreamsConfig entries for the Brook side, key=value (for experiments; "
+                 "e.g. consumer.queued.min.messages=10000)")
+      ->delimiter(',');
+  app.add_option("--spin-ns", options.spin_ns,
+                 "a busy wait per record on both sides, in ns (slows the apps down so the "
+                 "consumer's prefetch queue fills: for the memory figures)")
+      ->capture_default_str();
   app.add_option("--wrapped-side", options.wrapped_side, "the side --app-wrapper applies to")
       ->capture_default_str()
       ->check(CLI::IsMember({"brook", "raw"}));

@@ -27,6 +27,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -60,7 +61,18 @@ struct Options {
   int commit_interval_ms = 100;
   std::string state_dir;
   std::string result;
+  std::vector<std::string> brook_config;  // Extra StreamsConfig entries, "key=value".
+  // Extra work per record (a busy wait), to make the consumer's prefetch queue fill up.
+  int64_t spin_ns = 0;
 };
+
+// Busy-waits `ns` nanoseconds.
+void Spin(int64_t ns) {
+  if (ns <= 0) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(ns);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
 
 using Result_ = std::map<std::string, std::string>;
 
@@ -84,7 +96,8 @@ Status RunBrook(const Options& options, Result_& result) {
   builder
       .stream(options.input,
               Consumed<std::string, std::string>::with(Serdes::String(), Serdes::String()))
-      .filter([records](const std::string&, const std::string& value) {
+      .filter([records, spin_ns = options.spin_ns](const std::string&, const std::string& value) {
+        Spin(spin_ns);
         const uint64_t n = progress.seen.load(std::memory_order_relaxed) + 1;
         if (n == 1) progress.first = Clock::now();
         progress.seen.store(n, std::memory_order_release);
@@ -111,15 +124,36 @@ Status RunBrook(const Options& options, Result_& result) {
     // Kafka Streams' default is 30 s; the raw loop commits at the same interval.
     config.set(StreamsConfig::kCommitIntervalMs, std::to_string(options.commit_interval_ms));
   }
+  for (const std::string& entry : options.brook_config) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos) return Status::InvalidArgument("--brook-config " + entry);
+    config.set(entry.substr(0, equals), entry.substr(equals + 1));
+  }
   result["commit_interval_ms"] = config.get(StreamsConfig::kCommitIntervalMs);
 
   KafkaStreams streams(builder.build(), config);
   streams.start();
   Stopwatch waiting;
   bool started = false;
+  // Stretches of 10 ms or more in which the app processed nothing (waiting for input).
+  uint64_t seen_before = 0;
+  Clock::time_point last_progress = Clock::now();
+  double stalled_seconds = 0;
+  double longest_stall_ms = 0;
   std::map<std::string, double> threads_at_start;
   double cpu_at_start = 0;
   while (!progress.done.load(std::memory_order_acquire)) {
+    const uint64_t seen_now = progress.seen.load(std::memory_order_relaxed);
+    const Clock::time_point now = Clock::now();
+    if (seen_now != seen_before) {
+      const double stall = SecondsBetween(last_progress, now);
+      if (seen_before > 0 && stall >= 0.010) {
+        stalled_seconds += stall;
+        longest_stall_ms = std::max(longest_stall_ms, stall * 1000);
+      }
+      seen_before = seen_now;
+      last_progress = now;
+    }
     if (!started && progress.seen.load(std::memory_order_acquire) > 0) {
       started = true;
       threads_at_start = ThreadCpuSeconds();
@@ -150,6 +184,8 @@ Status RunBrook(const Options& options, Result_& result) {
   result["close_ms"] = fmt::format("{:.1f}", SecondsBetween(processed, closed) * 1000);
   result["cpu_seconds"] = fmt::format("{:.2f}", cpu);
   result["threads"] = threads;
+  result["stalled_ms"] = fmt::format("{:.0f}", stalled_seconds * 1000);
+  result["longest_stall_ms"] = fmt::format("{:.0f}", longest_stall_ms);
   return Status::Ok();
 }
 
@@ -163,7 +199,9 @@ Status RunRaw(const Options& options, Result_& result) {
   config.group_id = options.group;
   config.transactional_id = exactly_once ? options.group : "";
   config.commit_interval_ms = options.commit_interval_ms;
-  config.transform = [](std::string_view, std::string_view value, std::string& out) {
+  config.transform = [spin_ns = options.spin_ns](std::string_view, std::string_view value,
+                                                 std::string& out) {
+    Spin(spin_ns);
     if (!StatelessKeep(value)) return false;
     StatelessTransform(value, out);
     return true;
@@ -206,6 +244,9 @@ int main(int argc, char** argv) {
   app.add_option("--commit-interval-ms", options.commit_interval_ms);
   app.add_option("--state-dir", options.state_dir)->required();
   app.add_option("--result", options.result, "file for the key=value results")->required();
+  app.add_option("--spin-ns", options.spin_ns, "a busy wait per record, in nanoseconds");
+  app.add_option("--brook-config", options.brook_config,
+                 "extra StreamsConfig entries for the Brook side, key=value (repeatable)");
   CLI11_PARSE(app, argc, argv);
   brook::InitLoggingFromEnv();
 
