@@ -155,7 +155,8 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
                                                    {"enable.auto.commit", "false"},
                                                    {"enable.auto.offset.store", "false"},
                                                    {"auto.offset.reset", "earliest"},
-                                                   {"queued.min.messages", "10000000"}});
+                                                   {"queued.min.messages", "10000000"},
+                                                   {"queued.max.messages.kbytes", "32768"}});
   BROOK_ASSIGN_OR_RETURN(KafkaConfPtr conf, MakeKafkaConf(all));
   std::unique_ptr<Consumer> consumer(new Consumer(listener));
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());

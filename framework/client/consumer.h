@@ -38,13 +38,21 @@ namespace brook::framework::client {
 //   auto.offset.reset              earliest
 //   queued.min.messages            10000000 (librdkafka's maximum; its default is 100000), so
 //                                  the prefetch queue is bounded by queued.max.messages.kbytes
-//                                  (64 MiB by default) alone. librdkafka 2.0.2 stops fetching
-//                                  once the queue holds queued.min.messages records and looks
-//                                  again only when its broker thread next wakes up, up to 1 s
-//                                  later, even when the queue was drained long before: a stream
-//                                  thread that processed 100,000 records in less than that sat
-//                                  idle for the rest of it (streams_bench: up to 0.8 s at a
-//                                  time, over half of some runs)
+//                                  alone. librdkafka 2.0.2 stops fetching once the queue holds
+//                                  queued.min.messages records and looks again only when its
+//                                  broker thread next wakes up, up to 1 s later, even when the
+//                                  queue was drained long before: a stream thread that
+//                                  processed 100,000 records in less than that sat idle for the
+//                                  rest of it (streams_bench: up to 0.8 s at a time, over half
+//                                  of some runs)
+//   queued.max.messages.kbytes     32768 (librdkafka's default is 65536): the prefetch queue's
+//                                  record bytes, the main term of a stream app's memory
+//                                  (librdkafka keeps about 300 more bytes per queued record, so
+//                                  100-byte records cost about 4 times this). The same stall
+//                                  follows when a thread drains the queue in well under a
+//                                  second: 16 MiB was too little for 500,000 records/s of
+//                                  100-byte records in streams_bench, 32 MiB was enough
+//                                  (docs/benchmarks.md, Streams)
 // group.id and bootstrap.servers must be given.
 //
 // Thread safety: not thread-safe. One thread (the stream thread) calls every method but Wakeup;
