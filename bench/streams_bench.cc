@@ -4,7 +4,8 @@
 //   build/bin/streams_bench [--records 1000000] [--runs 3] [--driver-records 2000000]
 //                           [--driver-runs 3] [--only kafka|driver] [--modes alos,eos]
 //                           [--broker-bin PATH] [--app-bin PATH] [--app-wrapper "CMD ARGS"]
-//                           [--wrapped-side brook|raw]
+//                           [--wrapped-side brook|raw] [--brook-config key=value,...]
+//                           [--spin-ns N]
 //
 // BROOK_STREAMS_BENCH_RECORDS in the environment sets the default of --records (and, at twice
 // that, of --driver-records) for quick runs.
@@ -25,6 +26,9 @@
 //    exactly the kept records in every output topic and the group's offsets end at the input's
 //    end. The peak RSS (VmHWM) of every side's process is printed; app_rss_mib is the largest of
 //    the Brook runs.
+//    For experiments: --brook-config passes StreamsConfig entries to the Brook side, --spin-ns
+//    adds a busy wait per record on both sides (the consumer's prefetch queue then fills: the
+//    memory bound), --app-wrapper runs the --wrapped-side under a command such as perf record.
 // 2. TopologyTestDriver: --driver-records records through a five-operator chain
 //    (bench/driver_chain.h), --driver-runs times, median records/s.
 // The last line is for scripts.

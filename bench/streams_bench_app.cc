@@ -4,6 +4,7 @@
 //   streams_bench_app --side brook|raw --bootstrap HOST:PORT --input TOPIC --output TOPIC
 //                     --group ID --guarantee at_least_once|exactly_once_v2 --records N
 //                     --partitions 8 --commit-interval-ms 100 --state-dir DIR --result FILE
+//                     [--spin-ns N] [--brook-config key=value]...
 //
 // Both sides read the --records records of --input (bench/stateless_work.h), drop every tenth,
 // reverse the value of the others and write them with their key to --output, committing every
