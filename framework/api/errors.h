@@ -38,4 +38,18 @@ class SerializationException : public StreamsException {
   using StreamsException::StreamsException;
 };
 
+// A store that cannot be used now (Kafka's InvalidStateStoreException): closed, not yet
+// initialized, migrated to another instance, or a name that no local task has.
+class InvalidStateStoreException : public StreamsException {
+ public:
+  using StreamsException::StreamsException;
+};
+
+// A store's backend failed (Kafka's ProcessorStateException): RocksDB could not open or write,
+// a state directory is locked by another instance, a checkpoint cannot be written.
+class ProcessorStateException : public StreamsException {
+ public:
+  using StreamsException::StreamsException;
+};
+
 }  // namespace brook::streams
