@@ -6,9 +6,11 @@
 #include <string_view>
 
 #include "framework/api/detail/node.h"
+#include "framework/api/detail/node_factory.h"
 #include "framework/api/punctuation.h"
 #include "framework/api/record.h"
 #include "framework/api/task_id.h"
+#include "statestore/api/state_store.h"
 
 namespace brook::streams {
 
@@ -42,6 +44,24 @@ class ProcessingContext {
   }
   // Asks for a commit as soon as the current record is done (Kafka's commit()).
   void commit() { node_->task().RequestCommit(); }
+
+  // The task's instance of the state store `name` (Kafka's getStateStore), as the store type S
+  // the processor uses (e.g. KeyValueStore<std::string, int64_t>). Valid from init() until
+  // close(); the runtime opened (and restored) it before init(). Throws StreamsException when
+  // the processor is not connected to the store (Topology::addStateStore's processor names,
+  // connectProcessorAndStateStores, or the stores given to KStream::process) or when the store
+  // is not an S.
+  template <typename S>
+  S& getStateStore(const std::string& name) const {
+    StateStore& store = node_->task().GetStateStore(node_->self(), name);
+    S* typed = dynamic_cast<S*>(&store);
+    if (typed == nullptr) {
+      throw StreamsException("Processor " + node_->self()->name() + " asked for StateStore " +
+                             name + " as " + detail::TypeName(typeid(S)) + ", but it is a " +
+                             detail::TypeName(typeid(store)));
+    }
+    return *typed;
+  }
 
  protected:
   detail::NodeContext* node_;

@@ -302,6 +302,15 @@ std::string StreamsConfig::get(const std::string& key) const {
   ThrowUnknownKey(key);
 }
 
+std::map<std::string, std::string> StreamsConfig::values() const {
+  std::map<std::string, std::string> all;
+  for (const char* key : kKnownKeys) all[key] = get(key);
+  for (const auto& [key, value] : consumer_) all["consumer." + key] = value;
+  for (const auto& [key, value] : producer_) all["producer." + key] = value;
+  for (const auto& [key, value] : admin_) all["admin." + key] = value;
+  return all;
+}
+
 int64_t StreamsConfig::commitIntervalMs() const {
   if (commit_interval_ms_ >= 0) return commit_interval_ms_;
   return guarantee_ == ProcessingGuarantee::kExactlyOnceV2 ? 100 : 30000;

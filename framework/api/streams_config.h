@@ -72,6 +72,9 @@ class StreamsConfig {
   StreamsConfig& set(const std::string& key, const std::string& value);
   // The value as set or its default; throws ConfigException for an unknown key.
   std::string get(const std::string& key) const;
+  // Every key with its value (get()), and the consumer., producer. and admin. overrides with
+  // their prefixes: what stores see as StateStoreContext::appConfigs().
+  std::map<std::string, std::string> values() const;
 
   const std::string& applicationId() const { return application_id_; }
   const std::string& bootstrapServers() const { return bootstrap_servers_; }

@@ -15,6 +15,15 @@ Topology& Topology::addNodeFactory(std::shared_ptr<detail::NodeFactory> node) {
   return *this;
 }
 
+Topology& Topology::addStateStore(const AbstractStoreBuilder& builder,
+                                  std::vector<std::string> processor_names) {
+  builder_->AddStore(builder.clone());
+  for (auto& processor : processor_names) {
+    builder_->ConnectProcessorAndStores(processor, {builder.name()});
+  }
+  return *this;
+}
+
 Topology& Topology::connectProcessorAndStateStores(const std::string& processor,
                                                    std::vector<std::string> stores) {
   builder_->ConnectProcessorAndStores(processor, std::move(stores));

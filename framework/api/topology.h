@@ -7,6 +7,7 @@
 
 #include "framework/api/detail/typed_nodes.h"
 #include "framework/api/topology_description.h"
+#include "statestore/api/store_builder.h"
 
 namespace brook::framework::topology {
 class TopologyBuilder;
@@ -92,6 +93,14 @@ class Topology {
         name, std::move(parents), std::string(), std::move(extractor), std::move(key_serde),
         std::move(value_serde)));
   }
+  // Adds a state store made by `builder` (a copy is kept: later changes to `builder` do not
+  // count) and connects it to the processors `processor_names` (Kafka's addStateStore). Each
+  // task of the sub-topology that uses the store gets its own instance, restored from the
+  // changelog "<application.id>-<name>-changelog" when the builder logs. Throws
+  // TopologyException when another store has the same name; unknown processor names are
+  // reported when the topology is built.
+  Topology& addStateStore(const AbstractStoreBuilder& builder,
+                          std::vector<std::string> processor_names = {});
   // Gives `processor` access to `stores` (checked at build).
   Topology& connectProcessorAndStateStores(const std::string& processor,
                                            std::vector<std::string> stores);

@@ -1,5 +1,7 @@
 #include "framework/client/kafka_record_collector.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace brook::framework::client {
@@ -12,6 +14,7 @@ uint64_t TagOf(const streams::TaskId& task) {
 }
 
 streams::TaskId TaskOf(uint64_t tag) {
+  tag &= ~Producer::kTrackOffsetTag;
   return {static_cast<int32_t>(static_cast<uint32_t>(tag >> 32)),
           static_cast<int32_t>(static_cast<uint32_t>(tag))};
 }
@@ -31,7 +34,8 @@ void KafkaRecordCollector::Send(const streams::TaskId& task,
     HandleDeliveryErrors().IgnoreError();  // a failure is thrown by the next line
     ThrowIfFailed();
   }
-  const Status status = producer_->Send(record, TagOf(task));
+  const Status status = producer_->Send(
+      record, TagOf(task) | (record.track_offset ? Producer::kTrackOffsetTag : 0));
   if (status.ok()) {
     ++counters_[task].sent;
     return;
@@ -54,6 +58,10 @@ Status KafkaRecordCollector::Flush(std::chrono::milliseconds timeout) {
 }
 
 Status KafkaRecordCollector::HandleDeliveryErrors() {
+  for (const auto& [partition, offset] : producer_->TakeAckedOffsets()) {
+    int64_t& known = offsets_.try_emplace(partition, offset).first->second;
+    known = std::max(known, offset);
+  }
   for (const DeliveryError& error : producer_->TakeDeliveryErrors()) {
     const streams::TaskId task = TaskOf(error.tag);
     if (!failure_.ok()) {

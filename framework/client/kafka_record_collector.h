@@ -73,6 +73,10 @@ class KafkaRecordCollector final : public RecordCollector {
   // fatal error. Returns the collector's failure, ok if none.
   Status HandleDeliveryErrors();
 
+  // The offsets of the changelog records acknowledged so far (OutgoingRecord::track_offset),
+  // as of the last Flush or HandleDeliveryErrors.
+  std::map<TopicPartition, int64_t> offsets() const override { return offsets_; }
+
   // Ok, or why the collector failed (sticky: a failed collector stays failed).
   const Status& failure() const { return failure_; }
   // True when the failure is the producer's fencing.
@@ -99,6 +103,7 @@ class KafkaRecordCollector final : public RecordCollector {
   Status failure_;
   bool fenced_ = false;
   std::map<streams::TaskId, TaskCounters> counters_;
+  std::map<TopicPartition, int64_t> offsets_;
   int sends_since_poll_ = 0;
   std::shared_ptr<spdlog::logger> logger_;
 };

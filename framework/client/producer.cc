@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -194,6 +195,13 @@ void Producer::OnDelivery(const rd_kafka_message_t* message) {
   const rd_kafka_resp_err_t err = message->err;
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     delivered_.fetch_add(1, std::memory_order_relaxed);
+    if ((OpaqueToTag(message->_private) & kTrackOffsetTag) != 0) {
+      TopicPartition partition{rd_kafka_topic_name(message->rkt), message->partition};
+      std::lock_guard lock(mutex_);
+      int64_t& offset = acked_offsets_.try_emplace(std::move(partition), message->offset)
+                            .first->second;
+      offset = std::max(offset, static_cast<int64_t>(message->offset));
+    }
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
@@ -223,6 +231,11 @@ Status Producer::Flush(std::chrono::milliseconds timeout) {
                                         name_, rd_kafka_outq_len(handle_), timeout.count()));
   }
   return KafkaStatus(err, fmt::format("[{}] flush", name_));
+}
+
+std::map<TopicPartition, int64_t> Producer::TakeAckedOffsets() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(acked_offsets_, {});
 }
 
 std::vector<DeliveryError> Producer::TakeDeliveryErrors() {

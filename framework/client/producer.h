@@ -111,6 +111,13 @@ class Producer {
   // caller aborted the transaction are not included (see purged()).
   std::vector<DeliveryError> TakeDeliveryErrors();
 
+  // A `tag` with this bit set makes the record's delivery report keep its acknowledged offset
+  // for TakeAckedOffsets (changelog records, whose offsets tasks checkpoint).
+  static constexpr uint64_t kTrackOffsetTag = uint64_t{1} << 63;
+  // For each partition written with kTrackOffsetTag records: the largest offset acknowledged
+  // since the last call.
+  std::map<TopicPartition, int64_t> TakeAckedOffsets();
+
   // Ok while the producer is usable; otherwise its fatal error (e.g. _FENCED / PRODUCER_FENCED
   // after another producer with the same transactional.id initialized).
   Status FatalError() const;
@@ -162,6 +169,7 @@ class Producer {
   std::map<std::string, rd_kafka_topic_s*, std::less<>> topics_;
   std::mutex mutex_;
   std::vector<DeliveryError> delivery_errors_;  // guarded by mutex_
+  std::map<TopicPartition, int64_t> acked_offsets_;  // guarded by mutex_
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> purged_{0};

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
+
 #include "framework/api/detail/node.h"
 #include "framework/api/task_id.h"
+#include "framework/client/topic_partition.h"
 
 namespace brook::framework::client {
 
@@ -16,6 +20,10 @@ class RecordCollector {
   // errors reported later by the producer go to the production exception handler; one it
   // answers kFail with is returned by the next flush (and thrown by the next Send).
   virtual void Send(const streams::TaskId& task, const streams::detail::OutgoingRecord& record) = 0;
+  // For each partition written with OutgoingRecord::track_offset (changelogs): the offset of
+  // the last such record acknowledged so far (Kafka's RecordCollector.offsets()). Complete for
+  // everything sent once a flush (or a transaction's commit) returned.
+  virtual std::map<TopicPartition, int64_t> offsets() const { return {}; }
 };
 
 }  // namespace brook::framework::client

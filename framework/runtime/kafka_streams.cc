@@ -69,6 +69,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     built_ = topology.builder().Build(options);
     CheckClientProperties();
     LockStateDirectory();
+    state_directory_ = std::make_shared<framework::state::StateDirectory>(
+        config_.stateDir(), config_.applicationId());
     client_id_ = config_.clientId().empty() ? config_.applicationId() + "-" + process_id_
                                             : config_.clientId();
     bootstrap_ = config_.bootstrapServers();
@@ -426,6 +428,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.producer_properties = config_.producerOverrides();
     options.producer_properties["bootstrap.servers"] = bootstrap_;
     options.producer_properties.emplace("client.id", options.name + "-producer");
+    options.state_directory = state_directory_;
     options.transactional_id =
         config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
     std::weak_ptr<Impl> weak = weak_from_this();
@@ -534,6 +537,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   StreamsConfig config_;
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<const framework::topology::BuiltTopology> built_;
+  std::shared_ptr<framework::state::StateDirectory> state_directory_;
   std::string process_id_;
   std::string client_id_;
   int lock_fd_ = -1;

@@ -30,8 +30,16 @@ int64_t SteadyWallClock() {
 }  // namespace
 
 StreamTask::StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopology> topology,
-                       client::RecordCollector* collector, TaskOptions options)
-    : id_(id), topology_(std::move(topology)), collector_(collector), options_(std::move(options)) {
+                       client::RecordCollector* collector, TaskOptions options,
+                       std::unique_ptr<state::ProcessorStateManager> state)
+    : id_(id),
+      topology_(std::move(topology)),
+      collector_(collector),
+      options_(std::move(options)),
+      state_manager_(std::move(state)) {
+  if (state_manager_ != nullptr) {
+    state_manager_->set_timestamp_source([this] { return current_timestamp_; });
+  }
   if (!options_.wall_clock) options_.wall_clock = SteadyWallClock;
   if (!options_.deserialization_handler) {
     options_.deserialization_handler = streams::LogAndFailDeserializationHandler();
@@ -62,7 +70,15 @@ std::vector<TopicPartition> StreamTask::inputs() const {
   return result;
 }
 
+void StreamTask::InitializeStores() {
+  if (state_ != State::kCreated) return;
+  if (state_manager_ != nullptr) state_manager_->InitializeStores();
+  state_ = State::kRestoring;
+}
+
 void StreamTask::Initialize() {
+  InitializeStores();
+  if (state_ != State::kRestoring) return;
   try {
     topology_->Init(this);
   } catch (const std::exception& e) {
@@ -72,6 +88,7 @@ void StreamTask::Initialize() {
                            e.what());
   }
   initialized_ = true;
+  state_ = State::kRunning;
 }
 
 StreamTask::InputQueue* StreamTask::FindQueue(std::string_view topic, int32_t partition) {
@@ -125,6 +142,7 @@ void StreamTask::AddRecord(RawRecord record) {
 
 bool StreamTask::IsProcessable(int64_t now_ms,
                                const std::function<bool(const TopicPartition&)>& may_have_data) {
+  if (state_ != State::kRunning) return false;
   bool any = false;
   bool all = true;
   for (const auto& queue : queues_) {
@@ -151,6 +169,7 @@ bool StreamTask::IsProcessable(int64_t now_ms,
 }
 
 bool StreamTask::ProcessOne() {
+  if (state_ != State::kRunning) return false;
   InputQueue* next = nullptr;
   for (auto& queue : queues_) {
     if (queue.records.empty()) continue;
@@ -166,6 +185,7 @@ bool StreamTask::ProcessOne() {
     stream_time_ = std::max(stream_time_, item.timestamp);
     streams::RecordMetadata metadata{item.raw.topic, item.raw.partition, item.raw.offset};
     metadata_ = &metadata;
+    current_timestamp_ = item.timestamp;
     try {
       next->source->ProcessRaw(item.raw, item.timestamp);
     } catch (...) {
@@ -210,13 +230,13 @@ streams::Cancellable StreamTask::Schedule(streams::detail::NodeInstance* node,
 }
 
 bool StreamTask::MaybePunctuateStreamTime() {
-  if (stream_time_ < 0 || stream_time_punctuators_.empty()) return false;
+  if (state_ != State::kRunning || stream_time_ < 0 || stream_time_punctuators_.empty()) return false;
   return stream_time_punctuators_.MaybePunctuate(
       stream_time_, [this](PunctuationQueue::Schedule& s, int64_t now) { RunPunctuator(s, now); });
 }
 
 bool StreamTask::MaybePunctuateSystemTime(int64_t now_ms) {
-  if (wall_clock_punctuators_.empty()) return false;
+  if (state_ != State::kRunning || wall_clock_punctuators_.empty()) return false;
   return wall_clock_punctuators_.MaybePunctuate(
       now_ms, [this](PunctuationQueue::Schedule& s, int64_t now) { RunPunctuator(s, now); });
 }
@@ -224,6 +244,7 @@ bool StreamTask::MaybePunctuateSystemTime(int64_t now_ms) {
 void StreamTask::RunPunctuator(PunctuationQueue::Schedule& schedule, int64_t now_ms) {
   metadata_ = nullptr;
   current_node = schedule.node;
+  current_timestamp_ = now_ms;
   try {
     schedule.punctuator(now_ms);
   } catch (...) {
@@ -240,6 +261,56 @@ void StreamTask::RunPunctuator(PunctuationQueue::Schedule& schedule, int64_t now
 
 void StreamTask::Send(const streams::detail::OutgoingRecord& record) {
   collector_->Send(id_, record);
+}
+
+streams::StateStore& StreamTask::GetStateStore(const streams::detail::NodeInstance* node,
+                                               const std::string& name) {
+  if (node == nullptr || !topology_->Connected(node, name)) {
+    const std::string processor = node != nullptr ? node->name() : "?";
+    throw StreamsException(
+        "Processor " + processor + " has no access to StateStore " + name +
+        " as the store is not connected to the processor. If you add stores manually via "
+        "'.addStateStore()' make sure to connect the added store to the processor by providing "
+        "the processor name to '.addStateStore()' or connect them via "
+        "'.connectProcessorAndStateStores()'. DSL users need to provide the store name to "
+        "'.process()' or '.processValues()' to connect the store to the corresponding operator.");
+  }
+  streams::StateStore* store =
+      state_manager_ != nullptr ? state_manager_->GetStore(name) : nullptr;
+  if (store == nullptr) {
+    throw StreamsException("[task " + id_.toString() + "] StateStore " + name +
+                           " is not open in this task");
+  }
+  return *store;
+}
+
+void StreamTask::FlushState() {
+  if (state_manager_ == nullptr || state_ != State::kRunning) return;
+  metadata_ = nullptr;
+  current_timestamp_ = stream_time_;
+  try {
+    state_manager_->Flush();
+  } catch (const FatalTaskError&) {
+    current_node = nullptr;
+    throw;
+  } catch (const streams::ProcessorStateException&) {
+    current_node = nullptr;
+    throw;
+  } catch (...) {
+    try {
+      HandleError(nullptr, std::current_exception());
+    } catch (...) {
+      current_node = nullptr;
+      throw;
+    }
+  }
+  current_node = nullptr;
+}
+
+void StreamTask::Checkpoint(const std::map<TopicPartition, int64_t>& written) {
+  if (state_manager_ != nullptr && state_ != State::kCreated && state_ != State::kClosed) {
+    state_manager_->Checkpoint(written);
+  }
 }
 
 streams::ErrorHandlerContext StreamTask::ErrorContext(const RawRecord* raw) const {
@@ -325,14 +396,20 @@ void StreamTask::SendToDeadLetterQueue(const RawRecord& raw, const std::exceptio
   collector_->Send(id_, out);
 }
 
-void StreamTask::Close() {
-  if (!initialized_) return;
-  initialized_ = false;
-  try {
-    topology_->Close();
-  } catch (const std::exception& e) {
-    Log()->error("[task {}] a processor's close() failed: {}", id_.toString(), e.what());
+void StreamTask::Close(bool clean, const std::map<TopicPartition, int64_t>& written) {
+  if (state_ == State::kClosed) return;
+  const bool restored = state_ == State::kRestoring;
+  state_ = State::kClosed;
+  if (initialized_) {
+    initialized_ = false;
+    try {
+      topology_->Close();
+    } catch (const std::exception& e) {
+      Log()->error("[task {}] a processor's close() failed: {}", id_.toString(), e.what());
+    }
   }
+  // A task closed while restoring keeps what it restored so far (clean: checkpointed).
+  if (state_manager_ != nullptr) state_manager_->Close(clean || restored, written);
   for (auto& queue : queues_) queue.records.clear();
   buffered_ = 0;
 }

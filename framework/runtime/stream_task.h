@@ -14,6 +14,7 @@
 #include "framework/client/record_collector.h"
 #include "framework/client/topic_partition.h"
 #include "framework/runtime/punctuation_queue.h"
+#include "framework/state/processor_state_manager.h"
 #include "framework/topology/topology_builder.h"
 
 namespace brook::framework::runtime {
@@ -40,14 +41,26 @@ struct TaskOptions {
 // Shared by KafkaStreams' stream threads and the TopologyTestDriver, so both run the same
 // operator and punctuation semantics.
 //
+// Stores (when the sub-topology has any): `state` opens them (InitializeStores) before the
+// processors' init; a task whose changelogs must be replayed first stays RESTORING (no
+// processing, no punctuation) until the stream thread calls CompleteRestoration:
+//
+//   CREATED --InitializeStores--> RESTORING --CompleteRestoration/Initialize--> RUNNING
+//      |                              |                                           |
+//      +------------------------------+---------------- Close --------------------+--> CLOSED
+//
 // Errors: a record that fails is given to the matching handler (deserialization, processing,
 // production); kContinue skips it, kFail throws streams::StreamsException naming the task and
 // the record. detail::FatalTaskError passes through untouched.
 // Thread safety: one thread at a time.
 class StreamTask final : private streams::detail::TaskContext {
  public:
+  enum class State { kCreated, kRestoring, kRunning, kClosed };
+
+  // `state` may be null for a task without stores.
   StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopology> topology,
-             client::RecordCollector* collector, TaskOptions options);
+             client::RecordCollector* collector, TaskOptions options,
+             std::unique_ptr<state::ProcessorStateManager> state = nullptr);
   ~StreamTask() override;
   StreamTask(const StreamTask&) = delete;
   StreamTask& operator=(const StreamTask&) = delete;
@@ -58,8 +71,16 @@ class StreamTask final : private streams::detail::TaskContext {
   void AddInput(const TopicPartition& partition);
   std::vector<TopicPartition> inputs() const;
 
-  // Calls init on every node. Throws what a processor's init throws, as StreamsException.
+  // Opens the stores (ProcessorStateManager::InitializeStores); the task is RESTORING until
+  // Initialize. Throws ProcessorStateException.
+  void InitializeStores();
+  // Opens the stores if InitializeStores was not called, then calls init on every node; the
+  // task is RUNNING. Throws what a processor's init throws, as StreamsException.
   void Initialize();
+  State state() const { return state_; }
+  bool restoring() const { return state_ == State::kRestoring; }
+  // The task's stores, or nullptr without any.
+  state::ProcessorStateManager* state_manager() const { return state_manager_.get(); }
   // Queues one consumed record of an input partition and gives it its event time (the
   // deserialization handler sees records the timestamp extractor cannot read).
   void AddRecord(streams::detail::RawRecord record);
@@ -77,6 +98,9 @@ class StreamTask final : private streams::detail::TaskContext {
   bool MaybePunctuateSystemTime(int64_t now_ms);
 
   int64_t stream_time() const { return stream_time_; }
+  // The timestamp of the record being processed, or of the punctuation running (the timestamp
+  // changelog records get).
+  int64_t current_timestamp() const { return current_timestamp_; }
   // The next offset to consume of each input partition that has made progress.
   std::map<TopicPartition, int64_t> consumed_offsets() const;
   // True when records were processed since the last MarkCommitted, or a processor asked.
@@ -86,8 +110,17 @@ class StreamTask final : private streams::detail::TaskContext {
     commit_needed_ = false;
     commit_requested_ = false;
   }
-  // Closes every node (close() of each processor); queued records are dropped.
-  void Close();
+  // Flushes the stores (caches forward and log their dirty entries): before every commit's
+  // producer flush / transaction commit. Errors of the records a cache flush forwards go to
+  // the handlers as a punctuator's would; kFail throws StreamsException.
+  void FlushState();
+  // Writes the checkpoint with the changelog offsets acknowledged in `written` (at_least_once,
+  // after a successful commit).
+  void Checkpoint(const std::map<TopicPartition, int64_t>& written);
+  // Closes every node (close() of each processor), then the stores: `clean` flushes them and
+  // writes the checkpoint (`written` as for Checkpoint), dirty just closes them. Queued records
+  // are dropped.
+  void Close(bool clean = true, const std::map<TopicPartition, int64_t>& written = {});
 
   int64_t processed_records() const { return processed_; }
   int64_t skipped_records() const { return skipped_; }
@@ -117,6 +150,8 @@ class StreamTask final : private streams::detail::TaskContext {
                                 streams::Punctuator punctuator) override;
   void RequestCommit() override { commit_requested_ = true; }
   void Send(const streams::detail::OutgoingRecord& record) override;
+  streams::StateStore& GetStateStore(const streams::detail::NodeInstance* node,
+                                     const std::string& name) override;
 
   InputQueue* FindQueue(std::string_view topic, int32_t partition);
   streams::ErrorHandlerContext ErrorContext(const streams::detail::RawRecord* raw) const;
@@ -139,6 +174,10 @@ class StreamTask final : private streams::detail::TaskContext {
   bool commit_needed_ = false;
   bool commit_requested_ = false;
   bool initialized_ = false;
+  State state_ = State::kCreated;
+  std::unique_ptr<state::ProcessorStateManager> state_manager_;
+  // The timestamp of the record being processed, or the punctuation time (changelog records).
+  int64_t current_timestamp_ = 0;
   int64_t processed_ = 0;
   int64_t skipped_ = 0;
 };

@@ -379,7 +379,8 @@ void StreamThread::RecoverFromTransactionError(const Status& status, bool fenced
 void StreamThread::CloseTasks(bool clean) {
   if (tasks_.empty()) return;
   log_->info("[{}] closing {} tasks{}", options_.name, tasks_.size(), clean ? "" : " (dirty)");
-  for (auto& [id, task] : tasks_) task->Close();
+  const std::map<TopicPartition, int64_t> written = collector_->offsets();
+  for (auto& [id, task] : tasks_) task->Close(clean, written);
   tasks_.clear();
   task_of_partition_.clear();
   paused_.clear();
@@ -406,8 +407,7 @@ void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& parti
     grouped[streams::TaskId{sub, partition.partition}].push_back(partition);
   }
   for (auto& [id, inputs] : grouped) {
-    auto task = std::make_unique<StreamTask>(id, options_.topology->Instantiate(id.subtopology),
-                                             collector_.get(), task_options_);
+    auto task = MakeTask(id);
     for (const auto& input : inputs) {
       task->AddInput(input);
       task_of_partition_[input] = task.get();
@@ -420,6 +420,36 @@ void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& parti
   log_->info("[{}] assigned {} partitions, tasks: {}", options_.name, partitions.size(),
              names.empty() ? "none" : names);
   PublishTasks();
+}
+
+std::unique_ptr<StreamTask> StreamThread::MakeTask(const streams::TaskId& id) {
+  const auto& sub = options_.topology->subtopologies().at(id.subtopology);
+  std::unique_ptr<state::ProcessorStateManager> state;
+  if (!sub.stores.empty()) {
+    // The task may still be closing on another thread of this instance (its revocation runs in
+    // that thread's poll): wait a little for its directory.
+    auto lock = options_.state_directory->Lock(id);
+    for (int attempt = 0; !lock.ok() && attempt < 50 && !shutdown_requested_; ++attempt) {
+      std::this_thread::sleep_for(milliseconds(100));
+      lock = options_.state_directory->Lock(id);
+    }
+    if (!lock.ok()) {
+      throw streams::ProcessorStateException("[" + options_.name + "] task " + id.toString() +
+                                             ": " + lock.status().ToString());
+    }
+    state::StateManagerOptions state_options;
+    state_options.application_id = options_.config.applicationId();
+    state_options.task_id = id;
+    state_options.exactly_once = exactly_once_;
+    state_options.collector = collector_.get();
+    state_options.app_configs = options_.config.values();
+    std::vector<const topology::StoreInfo*> stores;
+    for (const auto& name : sub.stores) stores.push_back(options_.topology->FindStore(name));
+    state = std::make_unique<state::ProcessorStateManager>(
+        std::move(state_options), std::move(lock).value(), std::move(stores));
+  }
+  return std::make_unique<StreamTask>(id, options_.topology->Instantiate(id.subtopology),
+                                      collector_.get(), task_options_, std::move(state));
 }
 
 void StreamThread::OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) {

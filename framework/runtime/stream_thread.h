@@ -22,6 +22,7 @@
 #include "framework/client/producer.h"
 #include "framework/client/rebalance_listener.h"
 #include "framework/runtime/stream_task.h"
+#include "framework/state/state_directory.h"
 #include "framework/topology/topology_builder.h"
 
 namespace brook::framework::runtime {
@@ -70,6 +71,8 @@ class StreamThread final : private client::RebalanceListener {
     client::Properties consumer_properties;  // complete: bootstrap, group.id, client.id, ...
     client::Properties producer_properties;
     std::string transactional_id;  // empty under at_least_once
+    // Where tasks keep their stores (shared by the instance's threads).
+    std::shared_ptr<state::StateDirectory> state_directory;
     // Called on this thread at every state change, and once when it ends (with the error that
     // ended it, or null after a requested shutdown).
     std::function<void(State old_state, State new_state)> on_state_change;
@@ -111,6 +114,8 @@ class StreamThread final : private client::RebalanceListener {
   // producer, rejoin so the group hands the tasks out again from the committed offsets.
   void RecoverFromTransactionError(const Status& status, bool fenced);
   Status MakeProducer();
+  // The task `id` reading `inputs`, with its stores (when its sub-topology has any) opened.
+  std::unique_ptr<StreamTask> MakeTask(const streams::TaskId& id);
   Status Subscribe();
   void PublishTasks();
 

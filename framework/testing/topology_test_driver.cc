@@ -1,10 +1,15 @@
 #include "framework/testing/topology_test_driver.h"
 
+#include <stdlib.h>
+
 #include <deque>
+#include <filesystem>
 #include <vector>
 
 #include "framework/client/record_collector.h"
 #include "framework/runtime/stream_task.h"
+#include "framework/state/processor_state_manager.h"
+#include "framework/state/state_directory.h"
 #include "framework/topology/topology_builder.h"
 
 namespace brook::streams {
@@ -70,19 +75,47 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     task_options.dead_letter_topic = config.deadLetterQueueTopic();
     task_options.wall_clock = [this] { return wall_clock_ms_; };
     for (const auto& sub : built_->subtopologies()) {
-      auto task = std::make_unique<StreamTask>(TaskId{sub.id, 0}, built_->Instantiate(sub.id),
-                                               this, task_options);
+      const TaskId id{sub.id, 0};
+      std::unique_ptr<framework::state::ProcessorStateManager> state;
+      if (!sub.stores.empty()) state = MakeStateManager(id, sub, config, options.application_id);
+      auto task = std::make_unique<StreamTask>(id, built_->Instantiate(sub.id), this,
+                                               task_options, std::move(state));
       for (const auto& topic : sub.source_topics) task->AddInput(TopicPartition{topic, 0});
       tasks_.push_back(std::move(task));
     }
-    for (auto& task : tasks_) task->Initialize();
+    try {
+      for (auto& task : tasks_) task->Initialize();
+    } catch (...) {
+      CloseAll();
+      throw;
+    }
   }
 
-  ~Impl() override {
-    for (auto& task : tasks_) task->Close();
+  ~Impl() override { CloseAll(); }
+
+  void CloseAll() {
+    for (auto& task : tasks_) task->Close(true, offsets_);
     tasks_.clear();  // before the stored records their queues may still hold go back
     for (StoredRecord* stored : free_records_) delete stored;
+    free_records_.clear();
+    state_directory_.reset();
+    if (!state_dir_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(state_dir_, ignored);
+      state_dir_.clear();
+    }
   }
+
+  StateStore* GetStateStore(const std::string& name) const {
+    for (const auto& task : tasks_) {
+      if (task->state_manager() == nullptr) continue;
+      if (StateStore* store = task->state_manager()->GetStore(name)) return store;
+    }
+    return nullptr;
+  }
+
+  std::map<TopicPartition, int64_t> offsets() const override { return offsets_; }
+  std::string state_dir() const { return state_dir_.string(); }
 
   void Send(const TaskId&, const detail::OutgoingRecord& record) override {
     Topic& topic = Find(record.topic, last_sent_);
@@ -92,6 +125,8 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     if (record.value) produced.value.emplace(*record.value);
     produced.timestamp = record.timestamp;
     if (record.headers != nullptr && !record.headers->empty()) produced.headers = *record.headers;
+    const int64_t offset = topic.produced++;
+    if (record.track_offset) offsets_[TopicPartition{topic.name, 0}] = offset;
     // Records for a topic the topology reads (its repartition topics) go back in.
     if (topic.task != nullptr) pending_.push_back(produced);
   }
@@ -141,6 +176,7 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     StreamTask* task = nullptr;  // the task of the sub-topology that reads it; null: none
     bool input_added = false;    // task->AddInput done (topics matched by a pattern)
     int64_t next_offset = 0;
+    int64_t produced = 0;  // records written to it (the offset of the next one)
     std::unique_ptr<OutputQueue> output;  // null until something is written to it
   };
 
@@ -218,7 +254,52 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     topic.task->AddRecord(std::move(raw));
   }
 
+  // The stores of the task of `sub` in a fresh directory of the driver's temporary state dir.
+  std::unique_ptr<framework::state::ProcessorStateManager> MakeStateManager(
+      const TaskId& id, const framework::topology::BuiltTopology::Subtopology& sub,
+      const StreamsConfig& config, const std::string& application_id) {
+    if (state_directory_ == nullptr) {
+      std::string pattern =
+          (std::filesystem::temp_directory_path() / "brook-test-driver-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr) {
+        throw StreamsException("TopologyTestDriver: cannot make a temporary state directory");
+      }
+      state_dir_ = pattern;
+      state_directory_ =
+          std::make_unique<framework::state::StateDirectory>(state_dir_, application_id);
+    }
+    auto lock = state_directory_->Lock(id);
+    if (!lock.ok()) throw ProcessorStateException(lock.status().ToString());
+    framework::state::StateManagerOptions options;
+    options.application_id = application_id;
+    options.task_id = id;
+    options.exactly_once = config.processingGuarantee() == ProcessingGuarantee::kExactlyOnceV2;
+    options.collector = this;
+    options.app_configs = config.values();
+    options.app_configs[StreamsConfig::kStateDir] = state_dir_.string();
+    std::vector<const framework::topology::StoreInfo*> stores;
+    for (const auto& name : sub.stores) stores.push_back(built_->FindStore(name));
+    return std::make_unique<framework::state::ProcessorStateManager>(
+        std::move(options), std::move(lock).value(), std::move(stores));
+  }
+
+  // Kafka's driver commits after every piped record: the stores flush (caches forward and log
+  // their entries), which may feed repartition topics again.
+  void Commit() {
+    for (auto& task : tasks_) task->FlushState();
+  }
+
   void RunUntilQuiet() {
+    RunTasks();
+    Commit();
+    while (!pending_.empty()) {
+      RunTasks();
+      Commit();
+    }
+    for (auto& task : tasks_) task->MarkCommitted();
+  }
+
+  void RunTasks() {
     bool worked = true;
     while (worked) {
       worked = false;
@@ -236,9 +317,11 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
         worked = true;
       }
     }
-    for (auto& task : tasks_) task->MarkCommitted();
   }
 
+  std::filesystem::path state_dir_;  // temporary, removed by CloseAll
+  std::unique_ptr<framework::state::StateDirectory> state_directory_;
+  std::map<TopicPartition, int64_t> offsets_;  // of records with track_offset (changelogs)
   std::vector<StoredRecord*> free_records_;  // declared first: destroyed after the tasks
   std::shared_ptr<const framework::topology::BuiltTopology> built_;
   std::vector<std::unique_ptr<StreamTask>> tasks_;
@@ -291,6 +374,12 @@ const ProducedRecord* TopologyTestDriver::FrontRaw(const std::string& topic) {
 }
 
 void TopologyTestDriver::DropFront(const std::string& topic) { impl_->DropFront(topic); }
+
+std::string TopologyTestDriver::stateDirectory() const { return impl_->state_dir(); }
+
+StateStore* TopologyTestDriver::getStateStore(const std::string& name) {
+  return impl_->GetStateStore(name);
+}
 
 size_t TopologyTestDriver::QueueSize(const std::string& topic) const {
   return impl_->QueueSize(topic);

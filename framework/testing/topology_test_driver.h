@@ -14,7 +14,12 @@
 #include "framework/api/serde.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/topology.h"
+#include "framework/testing/key_value_store_facade.h"
 #include "framework/testing/test_record.h"
+#include "statestore/api/key_value_store.h"
+#include "statestore/api/session_store.h"
+#include "statestore/api/value_and_timestamp.h"
+#include "statestore/api/window_store.h"
 
 namespace brook::streams {
 
@@ -32,6 +37,13 @@ class TestOutputTopic;
 // Each topic has one partition; each sub-topology one task (<sub>_0). Wall-clock time is mock
 // time that only advanceWallClockTime moves; max.task.idle.ms does not apply. An exception
 // handler that says fail makes pipeInput throw StreamsException. Deterministic.
+//
+// State stores live in a temporary state directory (removed by the destructor), one instance
+// per task as under KafkaStreams. After each piped record (and each wall-clock advance) the
+// driver commits as Kafka's does: the stores flush, so caches forward and log what they hold.
+// What a store logs goes to its changelog topic "<application.id>-<store>-changelog", which a
+// TestOutputTopic reads like any other. get*Store give the stores themselves, to read what the
+// topology wrote or to prepare state before piping.
 //
 //   TopologyTestDriver driver(builder.build(), config);
 //   auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
@@ -64,6 +76,35 @@ class TopologyTestDriver {
   // Every topic something was written to (decorated internal topics included).
   std::set<std::string> producedTopicNames() const;
 
+  // The temporary state directory holding the stores (empty when the topology has none).
+  std::string stateDirectory() const;
+
+  // The store named `name` (its outermost layer), or nullptr when no task has one (Kafka's
+  // getStateStore). Valid until the driver is destroyed.
+  StateStore* getStateStore(const std::string& name);
+  // The key-value store `name` as a KeyValueStore<K, V>; nullptr when there is none or it has
+  // other types. A timestamped store (KeyValueStore<K, ValueAndTimestamp<V>>, what the DSL's
+  // tables use) is given through a facade that reads plain values and writes them with
+  // timestamp -1, as Kafka's driver does.
+  template <typename K, typename V>
+  KeyValueStore<K, V>* getKeyValueStore(const std::string& name);
+  template <typename K, typename V>
+  KeyValueStore<K, ValueAndTimestamp<V>>* getTimestampedKeyValueStore(const std::string& name) {
+    return dynamic_cast<KeyValueStore<K, ValueAndTimestamp<V>>*>(getStateStore(name));
+  }
+  template <typename K, typename V>
+  WindowStore<K, V>* getWindowStore(const std::string& name) {
+    return dynamic_cast<WindowStore<K, V>*>(getStateStore(name));
+  }
+  template <typename K, typename V>
+  WindowStore<K, ValueAndTimestamp<V>>* getTimestampedWindowStore(const std::string& name) {
+    return dynamic_cast<WindowStore<K, ValueAndTimestamp<V>>*>(getStateStore(name));
+  }
+  template <typename K, typename V>
+  SessionStore<K, V>* getSessionStore(const std::string& name) {
+    return dynamic_cast<SessionStore<K, V>*>(getStateStore(name));
+  }
+
   // The byte-level calls the typed topics use. PipeRaw and PipeBytes throw StreamsException
   // for a topic no source reads and for a handler that said fail; PipeBytes copies the bytes
   // the views show before it returns. ReadRaw returns nothing for an empty topic; FrontRaw
@@ -81,6 +122,7 @@ class TopologyTestDriver {
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
+  std::map<std::string, std::unique_ptr<StateStore>> facades_;  // by store name
 };
 
 // Pipes typed records into one input topic (Kafka's TestInputTopic). Without a timestamp a
@@ -209,6 +251,19 @@ class TestOutputTopic {
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
 };
+
+template <typename K, typename V>
+KeyValueStore<K, V>* TopologyTestDriver::getKeyValueStore(const std::string& name) {
+  StateStore* store = getStateStore(name);
+  if (auto* plain = dynamic_cast<KeyValueStore<K, V>*>(store)) return plain;
+  auto* timestamped = dynamic_cast<KeyValueStore<K, ValueAndTimestamp<V>>*>(store);
+  if (timestamped == nullptr) return nullptr;
+  auto& facade = facades_[name];
+  if (dynamic_cast<KeyValueStoreFacade<K, V>*>(facade.get()) == nullptr) {
+    facade = std::make_unique<KeyValueStoreFacade<K, V>>(timestamped);
+  }
+  return static_cast<KeyValueStoreFacade<K, V>*>(facade.get());
+}
 
 template <typename K, typename V>
 TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic,

@@ -92,7 +92,15 @@ void TopologyBuilder::AddInternalTopic(std::string name, std::optional<int32_t> 
   internal_topics_.push_back({std::move(name), partitions});
 }
 
-void TopologyBuilder::AddStore(std::string name) { stores_.insert(std::move(name)); }
+void TopologyBuilder::AddStore(std::shared_ptr<streams::AbstractStoreBuilder> builder) {
+  if (builder == nullptr) throw TopologyException("addStateStore: the store builder is null");
+  if (builder->name().empty()) throw TopologyException("a state store needs a non-empty name");
+  const std::string name = builder->name();
+  if (!stores_.emplace(name, std::move(builder)).second) {
+    throw TopologyException("a different state store has already been added with the name " +
+                            name);
+  }
+}
 
 void TopologyBuilder::ConnectProcessorAndStores(const std::string& processor,
                                                 std::vector<std::string> stores) {
@@ -258,8 +266,34 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
       for (const auto& topic : node.topics) sub.sink_topics.push_back(decorate(topic));
     }
   }
+  // Stores: builders with their serdes resolved, and the sub-topology whose tasks make them.
+  for (const auto& [name, builder] : stores_) {
+    StoreInfo info;
+    info.builder = options.resolve_serdes
+                       ? std::shared_ptr<const streams::AbstractStoreBuilder>(
+                             builder->withSerdes(options.serdes))
+                       : builder;
+    if (builder->loggingEnabled()) info.changelog_topic = prefix + name + "-changelog";
+    built->stores_.emplace(name, std::move(info));
+  }
+  for (int i = 0; i < count; ++i) {
+    const int id = nodes[i].subtopology;
+    for (const auto& store : stores[i]) {
+      StoreInfo& info = built->stores_.at(store);
+      if (info.subtopology >= 0) continue;
+      info.subtopology = id;
+      auto& sub = built->subtopologies_[id];
+      sub.stores.push_back(store);
+      if (!info.changelog_topic.empty()) sub.changelog_topics.push_back(info.changelog_topic);
+    }
+  }
   for (int i = 0; i < count; ++i) nodes[i].stores = std::move(stores[i]);
   return built;
+}
+
+const StoreInfo* BuiltTopology::FindStore(const std::string& name) const {
+  auto it = stores_.find(name);
+  return it == stores_.end() ? nullptr : &it->second;
 }
 
 int BuiltTopology::SubtopologyOf(std::string_view topic) const {
@@ -300,6 +334,7 @@ std::unique_ptr<TaskTopology> BuiltTopology::Instantiate(int id) const {
   for (int index : sub.nodes) {
     local[index] = static_cast<int>(task->nodes_.size());
     task->nodes_.push_back(nodes_[index].factory->Create(prefix));
+    task->stores_of_node_.push_back(nodes_[index].stores);
   }
   for (int index : sub.nodes) {
     std::vector<int> children;
@@ -332,6 +367,17 @@ void TaskTopology::Init(TaskContext* task) {
 void TaskTopology::Close() {
   for (size_t i = 0; i < initialised_; ++i) nodes_[i]->Close();
   initialised_ = 0;
+}
+
+bool TaskTopology::Connected(const NodeInstance* node, std::string_view store) const {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].get() != node) continue;
+    for (const auto& name : stores_of_node_[i]) {
+      if (name == store) return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 SourceInstance* TaskTopology::SourceFor(std::string_view topic) const {

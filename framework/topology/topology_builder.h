@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "framework/api/detail/node_factory.h"
+#include "statestore/api/store_builder.h"
 
 namespace brook::framework::topology {
 
@@ -40,14 +41,26 @@ class TaskTopology {
   // The source that reads `topic` (a decorated name), or nullptr.
   SourceInstance* SourceFor(std::string_view topic) const;
   const std::vector<std::unique_ptr<NodeInstance>>& nodes() const { return nodes_; }
+  // Whether `node` (one of nodes()) is connected to the store `store`.
+  bool Connected(const NodeInstance* node, std::string_view store) const;
 
  private:
   friend class BuiltTopology;
   std::vector<std::unique_ptr<NodeInstance>> nodes_;
+  std::vector<std::vector<std::string>> stores_of_node_;  // parallel to nodes_
   std::vector<std::vector<int>> children_;
   std::map<std::string, SourceInstance*, std::less<>> source_by_topic_;
   std::vector<std::pair<std::regex, SourceInstance*>> source_by_pattern_;
   size_t initialised_ = 0;
+};
+
+// A state store of a built topology: its builder (serdes resolved) and its changelog.
+struct StoreInfo {
+  std::shared_ptr<const streams::AbstractStoreBuilder> builder;
+  // "<application.id>-<store>-changelog" ("<store>-changelog" when built without an
+  // application id); empty when the builder's logging is disabled.
+  std::string changelog_topic;
+  int subtopology = -1;  // -1: no processor uses the store (no task makes it)
 };
 
 // A checked topology: nodes resolved and typed, split into sub-topologies. Immutable and
@@ -68,11 +81,17 @@ class BuiltTopology {
     std::vector<std::string> source_patterns;  // regexes
     std::vector<std::string> sink_topics;     // decorated; extractor sinks are not listed
     std::vector<std::string> repartition_source_topics;  // decorated, subset of source_topics
+    std::vector<std::string> stores;            // names of the stores its processors use
+    std::vector<std::string> changelog_topics;  // of those stores that log, in the same order
   };
 
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::vector<Subtopology>& subtopologies() const { return subtopologies_; }
   const std::vector<InternalTopic>& internal_topics() const { return internal_topics_; }
+  // Every store added to the topology, by name.
+  const std::map<std::string, StoreInfo>& stores() const { return stores_; }
+  // The store named `name`, or nullptr.
+  const StoreInfo* FindStore(const std::string& name) const;
   const std::string& application_id() const { return application_id_; }
   // "<application.id>-" or "" when built without one.
   std::string topic_prefix() const { return application_id_.empty() ? "" : application_id_ + "-"; }
@@ -93,6 +112,7 @@ class BuiltTopology {
   std::vector<Node> nodes_;
   std::vector<Subtopology> subtopologies_;
   std::vector<InternalTopic> internal_topics_;
+  std::map<std::string, StoreInfo> stores_;
   std::string application_id_;
 };
 
@@ -116,22 +136,23 @@ class TopologyBuilder {
   void AddNode(std::shared_ptr<NodeFactory> node);
   NodeFactory* FindNode(const std::string& name) const;
   void AddInternalTopic(std::string name, std::optional<int32_t> partitions);
-  // Registers a state store name (StoreBuilders arrive with issue 7).
-  void AddStore(std::string name);
+  // Adds a state store (Kafka's addStateStore); the builder is kept as given (callers pass a
+  // clone). Throws TopologyException for a name another store already has.
+  void AddStore(std::shared_ptr<streams::AbstractStoreBuilder> builder);
   // Connects `processor` to `stores`; both are checked at Build.
   void ConnectProcessorAndStores(const std::string& processor, std::vector<std::string> stores);
   bool empty() const { return nodes_.empty(); }
 
   // Throws TopologyException naming the problem: an unknown parent, child or store name; a
   // source or sink used as a parent or child wrongly; mismatched record types; a cycle; a
-  // missing serde (when options.resolve_serdes); an empty topology.
+  // missing serde of a node or a store (when options.resolve_serdes); an empty topology.
   std::shared_ptr<const BuiltTopology> Build(const BuildOptions& options) const;
 
  private:
   std::vector<std::shared_ptr<NodeFactory>> nodes_;
   std::map<std::string, size_t> index_by_name_;
   std::vector<InternalTopic> internal_topics_;
-  std::set<std::string> stores_;
+  std::map<std::string, std::shared_ptr<streams::AbstractStoreBuilder>> stores_;
   std::vector<std::pair<std::string, std::vector<std::string>>> store_connections_;
 };
 

@@ -13,6 +13,10 @@
 #include "framework/api/record.h"
 #include "framework/api/task_id.h"
 
+namespace brook::streams {
+class StateStore;  // statestore/api/state_store.h
+}  // namespace brook::streams
+
 // The type-erased contract between the public templates (Processor, Topology, the DSL) and the
 // runtime that runs them. Users never name these; they are in a public header only because the
 // templates instantiate them.
@@ -29,6 +33,9 @@ struct OutgoingRecord {
   std::optional<std::string_view> value;
   int64_t timestamp = 0;
   const Headers* headers = nullptr;
+  // Changelog records: the collector keeps the offset the broker acknowledged for the
+  // partition (RecordCollector::offsets), which the task checkpoints.
+  bool track_offset = false;
 };
 
 // What a node can ask of the task that runs it. Implemented by the runtime's StreamTask (used
@@ -46,6 +53,9 @@ class TaskContext {
                                PunctuationType type, Punctuator punctuator) = 0;
   virtual void RequestCommit() = 0;
   virtual void Send(const OutgoingRecord& record) = 0;
+  // The task's instance of the store `name` (its outermost layer), for `node`. Throws
+  // StreamsException when `node` is not connected to that store (Kafka's message).
+  virtual StateStore& GetStateStore(const NodeInstance* node, const std::string& name) = 0;
 
   // The node whose code runs now (for error reports). Set on every hop, so a plain field.
   NodeInstance* current_node = nullptr;

@@ -121,7 +121,7 @@ TEST(DescribeTest, ExtractorSinkPrintsTheExtractorForm) {
 
 TEST(DescribeTest, TwoSubtopologiesJoinedByATopicAreNumberedInTheOrderAdded) {
   Topology topology;
-  topology.builder().AddStore("counts");
+  topology.addStateStore(testing::Store("counts"));
   Source(topology, "z-src", {"in"});
   Pass(topology, "by-key", {"z-src"});
   Sink(topology, "to-repart", "repart", {"by-key"});
@@ -154,7 +154,7 @@ TEST(DescribeTest, TwoSubtopologiesJoinedByATopicAreNumberedInTheOrderAdded) {
 
 TEST(DescribeTest, TopicsAndStoresPrintInJavaHashSetOrder) {
   Topology topology;
-  for (const char* store : {"zeta", "alpha", "mid"}) topology.builder().AddStore(store);
+  for (const char* store : {"zeta", "alpha", "mid"}) topology.addStateStore(testing::Store(store));
   Source(topology, "src", {"topic-b", "topic-a", "topic-c"});
   Pass(topology, "agg", {"src"}, {"zeta", "alpha"});
   topology.connectProcessorAndStateStores("agg", {"mid"});
@@ -232,7 +232,7 @@ TEST(DescribeTest, SuccessorsKeepTheOrderOfTheSizesTheyWereInsertedWith) {
 
 TEST(DescribeTest, StructuredDescriptionMatchesTheText) {
   Topology topology;
-  topology.builder().AddStore("store");
+  topology.addStateStore(testing::Store("store"));
   Source(topology, "src", {"in"});
   Pass(topology, "proc", {"src"}, {"store"});
   Sink(topology, "out", "output", {"proc"});

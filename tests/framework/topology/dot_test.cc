@@ -28,7 +28,7 @@ using S = std::string;
 // Two sub-topologies linked by "repart", a store, a pattern source and an extractor sink.
 Topology MakeTopology() {
   Topology topology;
-  topology.builder().AddStore("counts");
+  topology.addStateStore(testing::Store("counts"));
   topology.addSource<S, S>("src", std::vector<std::string>{"in"}, StringSerde(), StringSerde());
   topology.addProcessor<S, S, S, S>("by-key", PassThroughSupplier<S, S>(), {"src"});
   topology.addSink<S, S>("to-repart", "repart", StringSerde(), StringSerde(), {"by-key"});

@@ -5,11 +5,19 @@
 
 #include "framework/api/processor.h"
 #include "framework/api/serdes.h"
+#include "tests/framework/test_store_builder.h"
 
 // Small pieces for topology tests: the string serde and a processor that forwards what it gets.
 namespace brook::framework::topology::testing {
 
 inline streams::SerdePtr<std::string> StringSerde() { return streams::Serdes::String(); }
+
+// A key-value store of strings named `name`, for topologies that only need a store to exist.
+inline framework::testing::TestKeyValueStoreBuilder<std::string, std::string> Store(
+    const std::string& name) {
+  return framework::testing::TestKeyValueStoreBuilder<std::string, std::string>(
+      name, StringSerde(), StringSerde());
+}
 
 template <typename K, typename V>
 class PassThrough final : public streams::ContextualProcessor<K, V, K, V> {

@@ -92,14 +92,14 @@ TEST_F(TopologyBuilderTest, UnknownStoreIsNamed) {
 
 TEST_F(TopologyBuilderTest, StoresConnectedToAnUnknownProcessorAreReported) {
   Source("src", {"in"});
-  topology_.builder().AddStore("s");
+  topology_.addStateStore(testing::Store("s"));
   topology_.connectProcessorAndStateStores("ghost", {"s"});
   EXPECT_THAT(BuildError(), HasSubstr("processor ghost, which is not in the topology"));
 }
 
 TEST_F(TopologyBuilderTest, StoreConnectedToASourceIsReported) {
   Source("src", {"in"});
-  topology_.builder().AddStore("s");
+  topology_.addStateStore(testing::Store("s"));
   topology_.connectProcessorAndStateStores("src", {"s"});
   EXPECT_THAT(BuildError(), HasSubstr("state store s is connected to source src; only "
                                       "processors use state stores"));
@@ -219,7 +219,7 @@ TEST_F(TopologyBuilderTest, SubtopologiesAreNumberedInTheOrderTheirFirstNodeWasA
 }
 
 TEST_F(TopologyBuilderTest, SharedStoreJoinsTwoBranchesIntoOneSubtopology) {
-  topology_.builder().AddStore("shared");
+  topology_.addStateStore(testing::Store("shared"));
   Source("left", {"l"});
   Pass("left-proc", {"left"}, {"shared"});
   Source("right", {"r"});
