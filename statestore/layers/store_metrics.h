@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace brook::statestore {
+
+// What the metered layer counts of one store (Kafka's per-store put/get/delete/range/flush
+// rates and latencies): calls and their cumulative time in nanoseconds, through every layer
+// below. put counts put, putIfAbsent and each entry of putAll; range counts every iterator
+// made (range, all, prefixScan, fetch ranges, findSessions).
+struct StoreMetrics {
+  int64_t puts = 0;
+  int64_t gets = 0;
+  int64_t deletes = 0;
+  int64_t range_calls = 0;
+  int64_t flushes = 0;
+  int64_t put_latency_ns = 0;
+  int64_t get_latency_ns = 0;
+  int64_t delete_latency_ns = 0;
+  int64_t range_latency_ns = 0;
+  int64_t flush_latency_ns = 0;
+};
+
+// Implemented by the metered layers: what the metrics exporter (issue 8) reads, found with
+// dynamic_cast from the StateStore the task holds. Thread safety: the store's (read the
+// counters from the task's thread, or accept torn reads of single counters).
+class MeteredStore {
+ public:
+  virtual ~MeteredStore() = default;
+  virtual const StoreMetrics& metrics() const = 0;
+  // The backend's supplier scope ("rocksdb", "in-memory", "rocksdb-window", ...).
+  virtual const std::string& metricsScope() const = 0;
+};
+
+// Adds the time from construction to destruction to a counter.
+class LatencyTimer {
+ public:
+  explicit LatencyTimer(int64_t& total_ns)
+      : total_ns_(total_ns), start_(std::chrono::steady_clock::now()) {}
+  ~LatencyTimer() {
+    total_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - start_)
+                     .count();
+  }
+  LatencyTimer(const LatencyTimer&) = delete;
+  LatencyTimer& operator=(const LatencyTimer&) = delete;
+
+ private:
+  int64_t& total_ns_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace brook::statestore
