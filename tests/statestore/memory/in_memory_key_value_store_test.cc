@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/statestore/memory/store_models.h"
 #include "tests/statestore/test_store_context.h"
 
 namespace brook::statestore {
@@ -42,6 +43,16 @@ TEST(InMemoryKeyValueStoreTest, RestoresPutsAndTombstonesFromTheChangelog) {
   context.restorers.begin()->second(batch);
   EXPECT_EQ(store.get("k1"), std::nullopt);
   EXPECT_EQ(store.get("k2"), "2");
+}
+
+TEST(InMemoryKeyValueStoreTest, MatchesTheModelUnderRandomOperations) {
+  for (uint64_t seed : {1, 2, 3}) {
+    TestStoreContext context;
+    InMemoryKeyValueStore store("counts");
+    store.init(context, store);
+    testing::RunKeyValueModel(&store, seed, 4000, /*exact_count=*/true,
+                              [&](int) { return &store; });
+  }
 }
 
 }  // namespace
