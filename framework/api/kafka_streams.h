@@ -7,9 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/api/composite_read_only_key_value_store.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/task_id.h"
 #include "framework/api/topology.h"
+#include "statestore/api/state_restore_listener.h"
 
 namespace brook::streams {
 
@@ -93,6 +95,32 @@ class KafkaStreams {
   void setStateListener(StateListener listener);
   void setUncaughtExceptionHandler(UncaughtExceptionHandler handler);
 
+  // Told about every store restoration of this instance's stream threads (Kafka's
+  // setGlobalStateRestoreListener). Set before start(); called on the stream threads.
+  void setGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener);
+
+  // Read-only access to the local instances of the state store `name` across this instance's
+  // tasks (Kafka's store(StoreQueryParameters.fromNameAndType(name, keyValueStore()))):
+  //
+  //   auto counts = streams.store<ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
+  //   std::optional<int64_t> n = counts->get("word");
+  //
+  // S is ReadOnlyKeyValueStore<K, V> (K, V: the store's types; a DSL table's store holds
+  // ValueAndTimestamp<V>). Each call on the result is serialized with the stream thread owning
+  // each instance (it waits for the thread's current processing round), so reads see a
+  // consistent store but may be a commit interval ahead of what was committed. Throws
+  // InvalidStateStoreException when the instance is not RUNNING (also later, from calls on the
+  // result) or the topology has no store `name`.
+  template <typename S>
+  std::unique_ptr<S> store(const std::string& name) {
+    checkQueryableStore(name);
+    std::weak_ptr<Impl> impl = impl_;
+    return detail::QueryableStore<S>::Make(
+        name, [impl, name](const std::function<void(StateStore&)>& visit) {
+          forEachLocalStore(impl, name, visit);
+        });
+  }
+
   // The threads of this instance and the tasks and partitions each runs now.
   std::vector<ThreadMetadata> metadataForLocalThreads() const;
   // The brokers this instance talks to: bootstrap.servers, or the embedded broker's address
@@ -103,6 +131,10 @@ class KafkaStreams {
 
  private:
   class Impl;
+  void checkQueryableStore(const std::string& name) const;
+  static void forEachLocalStore(const std::weak_ptr<Impl>& impl, const std::string& name,
+                                const std::function<void(StateStore&)>& visit);
+
   std::shared_ptr<Impl> impl_;
 };
 

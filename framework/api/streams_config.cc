@@ -56,6 +56,11 @@ constexpr std::array kKnownKeys = {
     StreamsConfig::kDeadLetterQueueTopic,
     StreamsConfig::kDefaultKeySerde,
     StreamsConfig::kDefaultValueSerde,
+    StreamsConfig::kStatestoreCacheMaxBytes,
+    StreamsConfig::kStateCleanupDelayMs,
+    StreamsConfig::kWindowStoreChangelogAdditionalRetentionMs,
+    StreamsConfig::kRocksDBMemoryMaxBytes,
+    StreamsConfig::kRocksDBConfigSetter,
 };
 
 constexpr std::array<std::string_view, 3> kPrefixes = {"consumer.", "producer.", "admin."};
@@ -259,6 +264,20 @@ StreamsConfig& StreamsConfig::set(const std::string& key, const std::string& val
     serdes_.key = ParseSerde(key, value);
   } else if (key == kDefaultValueSerde) {
     serdes_.value = ParseSerde(key, value);
+  } else if (key == kStatestoreCacheMaxBytes) {
+    statestore_cache_max_bytes_ =
+        ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (bytes; 0 turns caching off)");
+  } else if (key == kStateCleanupDelayMs) {
+    state_cleanup_delay_ms_ = ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (milliseconds)");
+  } else if (key == kWindowStoreChangelogAdditionalRetentionMs) {
+    windowstore_changelog_additional_retention_ms_ =
+        ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (milliseconds)");
+  } else if (key == kRocksDBMemoryMaxBytes) {
+    rocksdb_memory_max_bytes_ =
+        ParseInteger(key, value, 1048576, kInt64Max, "an integer >= 1048576 (bytes)");
+  } else if (key == kRocksDBConfigSetter) {
+    throw ConfigException(
+        "rocksdb.config.setter is set as an object: StreamsConfig::setRocksDBConfigSetter(...)");
   } else {
     ThrowUnknownKey(key);
   }
@@ -299,6 +318,13 @@ std::string StreamsConfig::get(const std::string& key) const {
   if (key == kDeadLetterQueueTopic) return dead_letter_queue_topic_;
   if (key == kDefaultKeySerde) return SerdeConfigName(serdes_.key);
   if (key == kDefaultValueSerde) return SerdeConfigName(serdes_.value);
+  if (key == kStatestoreCacheMaxBytes) return std::to_string(statestore_cache_max_bytes_);
+  if (key == kStateCleanupDelayMs) return std::to_string(state_cleanup_delay_ms_);
+  if (key == kWindowStoreChangelogAdditionalRetentionMs) {
+    return std::to_string(windowstore_changelog_additional_retention_ms_);
+  }
+  if (key == kRocksDBMemoryMaxBytes) return std::to_string(rocksdb_memory_max_bytes_);
+  if (key == kRocksDBConfigSetter) return rocksdb_config_setter_ ? kCustomHandler : "";
   ThrowUnknownKey(key);
 }
 

@@ -39,11 +39,22 @@ enum class ProcessingGuarantee { kAtLeastOnce, kExactlyOnceV2 };
 //   default.key.serde / default.value.serde
 //                              string | int32 | int64 | double | bytes | void | json.
 //                              Default: none (every source and sink names its serdes)
+//   statestore.cache.max.bytes  of each stream thread's record cache for stores with caching.
+//                              Default: 10485760 (0 turns caching off)
+//   state.cleanup.delay.ms     task directories unused this long are deleted. Default: 600000
+//   windowstore.changelog.additional.retention.ms  added to a window or session store's
+//                              retention for its changelog's retention.ms. Default: 86400000
+//   rocksdb.memory.max.bytes   the block cache and memtables of every RocksDB store of the
+//                              process together. Default: 134217728 (128 MiB)
+//   rocksdb.config.setter      set as an object (setRocksDBConfigSetter); get() answers
+//                              "custom" or ""
 //   consumer.* producer.* admin.*   passed to librdkafka (checked when the app is built)
 //
 // Construction and set() throw ConfigException for an unknown key, a value of the wrong type
 // or out of range, naming the key and what it accepts.
 // Thread safety: a value type; KafkaStreams keeps its own copy.
+class RocksDBConfigSetter;  // statestore/api/rocksdb_config_setter.h
+
 class StreamsConfig {
  public:
   static constexpr const char* kApplicationId = "application.id";
@@ -64,6 +75,12 @@ class StreamsConfig {
   static constexpr const char* kDeadLetterQueueTopic = "errors.dead.letter.queue.topic.name";
   static constexpr const char* kDefaultKeySerde = "default.key.serde";
   static constexpr const char* kDefaultValueSerde = "default.value.serde";
+  static constexpr const char* kStatestoreCacheMaxBytes = "statestore.cache.max.bytes";
+  static constexpr const char* kStateCleanupDelayMs = "state.cleanup.delay.ms";
+  static constexpr const char* kWindowStoreChangelogAdditionalRetentionMs =
+      "windowstore.changelog.additional.retention.ms";
+  static constexpr const char* kRocksDBMemoryMaxBytes = "rocksdb.memory.max.bytes";
+  static constexpr const char* kRocksDBConfigSetter = "rocksdb.config.setter";
 
   StreamsConfig();
   explicit StreamsConfig(const std::map<std::string, std::string>& properties);
@@ -88,6 +105,20 @@ class StreamsConfig {
   int bufferedRecordsPerPartition() const { return buffered_records_per_partition_; }
   const std::string& clientId() const { return client_id_; }
   const std::string& deadLetterQueueTopic() const { return dead_letter_queue_topic_; }
+  int64_t statestoreCacheMaxBytes() const { return statestore_cache_max_bytes_; }
+  int64_t stateCleanupDelayMs() const { return state_cleanup_delay_ms_; }
+  int64_t windowStoreChangelogAdditionalRetentionMs() const {
+    return windowstore_changelog_additional_retention_ms_;
+  }
+  int64_t rocksDBMemoryMaxBytes() const { return rocksdb_memory_max_bytes_; }
+  // Tunes the options of every RocksDB store (Kafka's rocksdb.config.setter, as an object).
+  const std::shared_ptr<RocksDBConfigSetter>& rocksDBConfigSetter() const {
+    return rocksdb_config_setter_;
+  }
+  StreamsConfig& setRocksDBConfigSetter(std::shared_ptr<RocksDBConfigSetter> setter) {
+    rocksdb_config_setter_ = std::move(setter);
+    return *this;
+  }
 
   // The handlers: set by name through the keys above, or as objects.
   std::shared_ptr<DeserializationExceptionHandler> deserializationExceptionHandler() const;
@@ -133,6 +164,11 @@ class StreamsConfig {
   int buffered_records_per_partition_ = 1000;
   std::string client_id_;
   std::string dead_letter_queue_topic_;
+  int64_t statestore_cache_max_bytes_ = 10485760;
+  int64_t state_cleanup_delay_ms_ = 600000;
+  int64_t windowstore_changelog_additional_retention_ms_ = 86400000;
+  int64_t rocksdb_memory_max_bytes_ = 134217728;
+  std::shared_ptr<RocksDBConfigSetter> rocksdb_config_setter_;
   std::string deserialization_handler_name_ = "log_and_fail";
   std::string processing_handler_name_ = "log_and_fail";
   std::string production_handler_name_ = "log_and_fail";

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <condition_variable>
 #include <set>
 #include <sstream>
 
@@ -77,6 +79,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   }
 
   ~Impl() {
+    StopStateCleaner();
     if (lock_fd_ >= 0) {
       ::flock(lock_fd_, LOCK_UN);
       ::close(lock_fd_);
@@ -95,6 +98,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     PrepareTopics();
     std::vector<std::unique_ptr<StreamThread>> threads;
     for (int i = 0; i < config_.numStreamThreads(); ++i) threads.push_back(MakeThread());
+    StartStateCleaner();
     log_->info("[{}] starting {} stream threads ({}) against {}", client_id_, threads.size(),
                config_.processingGuarantee() == ProcessingGuarantee::kExactlyOnceV2
                    ? "exactly_once_v2"
@@ -145,6 +149,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     if (error_shutdown_.joinable() && error_shutdown_.get_id() != std::this_thread::get_id()) {
       error_shutdown_.join();
     }
+    StopStateCleaner();
     {
       // The clients go before the embedded broker they talk to.
       std::lock_guard lock(mutex_);
@@ -170,6 +175,34 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     std::lock_guard lock(mutex_);
     listener_ = std::move(listener);
   }
+  void SetRestoreListener(std::shared_ptr<StateRestoreListener> listener) {
+    std::lock_guard lock(mutex_);
+    restore_listener_ = std::move(listener);
+  }
+
+  void CheckQueryable(const std::string& name) const {
+    if (built_->FindStore(name) == nullptr) {
+      throw InvalidStateStoreException("Cannot get state store " + name +
+                                       " because no such store is registered in the topology.");
+    }
+    const State now = state();
+    if (now != State::kRunning) {
+      throw InvalidStateStoreException("KafkaStreams is not running. State is " +
+                                       std::string(stateName(now)) + ".");
+    }
+  }
+
+  void ForEachLocalStore(const std::string& name,
+                         const std::function<void(StateStore&)>& visit) const {
+    CheckQueryable(name);
+    std::vector<StreamThread*> threads;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& thread : threads_) threads.push_back(thread.get());
+    }
+    for (StreamThread* thread : threads) thread->ForEachStore(name, visit);
+  }
+
   void SetHandler(UncaughtExceptionHandler handler) {
     std::lock_guard lock(mutex_);
     handler_ = std::move(handler);
@@ -385,6 +418,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
                    topic.partitions);
       }
     }
+    PrepareChangelogTopics(**admin, known);
     // Co-partitioning: one task reads the same partition number of each of its topics.
     for (const auto& sub : built_->subtopologies()) {
       std::map<std::string, int32_t> sizes;
@@ -402,6 +436,102 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
                                  "; they must have the same number of partitions");
         }
       }
+    }
+  }
+
+  // Deletes task directories no thread has used for state.cleanup.delay.ms (Kafka's state
+  // cleaner), checking every state.cleanup.delay.ms (at most every minute).
+  void StartStateCleaner() {
+    if (built_->stores().empty()) return;
+    const int64_t delay = config_.stateCleanupDelayMs();
+    const milliseconds period(std::clamp<int64_t>(delay, 1000, 60'000));
+    cleaner_ = std::thread([this, delay, period] {
+      std::unique_lock lock(cleaner_mutex_);
+      while (!cleaner_stop_) {
+        cleaner_cv_.wait_for(lock, period, [this] { return cleaner_stop_; });
+        if (cleaner_stop_) break;
+        const int64_t now = std::chrono::duration_cast<milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        state_directory_->CleanObsolete(delay, now);
+      }
+    });
+  }
+
+  void StopStateCleaner() {
+    {
+      std::lock_guard lock(cleaner_mutex_);
+      cleaner_stop_ = true;
+    }
+    cleaner_cv_.notify_all();
+    if (cleaner_.joinable()) cleaner_.join();
+  }
+
+  // Creates each logged store's changelog with the partition count of the sub-topology that
+  // uses the store (or checks the one that exists): compacted for key-value stores,
+  // compact,delete with retention.ms = the store's retention +
+  // windowstore.changelog.additional.retention.ms for window and session stores, plus the
+  // builder's logConfig.
+  void PrepareChangelogTopics(framework::client::Admin& admin,
+                              const std::map<std::string, int32_t>& partitions_of_topic) {
+    std::vector<framework::client::NewTopic> wanted;
+    for (const auto& [name, info] : built_->stores()) {
+      if (info.changelog_topic.empty() || info.subtopology < 0) continue;
+      const auto& sub = built_->subtopologies()[info.subtopology];
+      int32_t partitions = 0;
+      for (const auto& topic : sub.source_topics) {
+        auto it = partitions_of_topic.find(topic);
+        if (it != partitions_of_topic.end()) partitions = std::max(partitions, it->second);
+      }
+      if (partitions == 0) {
+        throw StreamsException("cannot tell how many partitions changelog topic " +
+                               info.changelog_topic + " of store " + name + " needs");
+      }
+      framework::client::NewTopic topic;
+      topic.name = info.changelog_topic;
+      topic.partitions = partitions;
+      topic.replication_factor = config_.replicationFactor();
+      if (auto retention = info.builder->changelogRetentionMs()) {
+        topic.configs["cleanup.policy"] = "compact,delete";
+        topic.configs["retention.ms"] =
+            std::to_string(*retention + config_.windowStoreChangelogAdditionalRetentionMs());
+      } else {
+        topic.configs["cleanup.policy"] = "compact";
+      }
+      for (const auto& [key, value] : info.builder->logConfig()) topic.configs[key] = value;
+      wanted.push_back(std::move(topic));
+    }
+    if (wanted.empty()) return;
+    std::vector<std::string> names;
+    for (const auto& topic : wanted) names.push_back(topic.name);
+    auto existing = admin.PartitionCounts(names, kAdminTimeout);
+    if (!existing.ok()) {
+      throw StreamsException("cannot read changelog topic metadata: " +
+                             existing.status().ToString());
+    }
+    std::vector<framework::client::NewTopic> to_create;
+    for (auto& topic : wanted) {
+      auto it = existing->find(topic.name);
+      if (it == existing->end()) {
+        to_create.push_back(std::move(topic));
+      } else if (it->second != topic.partitions) {
+        throw StreamsException("changelog topic " + topic.name + " has " +
+                               std::to_string(it->second) + " partitions, but its store needs " +
+                               std::to_string(topic.partitions) +
+                               " (one per input partition); delete it and the application's "
+                               "local state, or reset the application");
+      }
+    }
+    if (to_create.empty()) return;
+    Status created = admin.CreateTopics(to_create, kAdminTimeout);
+    if (!created.ok()) {
+      throw StreamsException("cannot create changelog topics (" + created.ToString() +
+                             "); create them yourself (cleanup.policy=compact, one partition per "
+                             "input partition) or let the application create topics");
+    }
+    for (const auto& topic : to_create) {
+      log_->info("[{}] created changelog topic {} ({} partitions, cleanup.policy={})", client_id_,
+                 topic.name, topic.partitions, topic.configs.at("cleanup.policy"));
     }
   }
 
@@ -429,6 +559,10 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.producer_properties["bootstrap.servers"] = bootstrap_;
     options.producer_properties.emplace("client.id", options.name + "-producer");
     options.state_directory = state_directory_;
+    {
+      std::lock_guard lock(mutex_);
+      options.restore_listener = restore_listener_;
+    }
     options.transactional_id =
         config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
     std::weak_ptr<Impl> weak = weak_from_this();
@@ -552,6 +686,11 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   std::thread error_shutdown_;
   std::unique_ptr<broker::app::EmbeddedBroker> broker_;
   std::filesystem::path address_file_;
+  std::shared_ptr<StateRestoreListener> restore_listener_;  // guarded by mutex_
+  std::thread cleaner_;
+  std::mutex cleaner_mutex_;
+  std::condition_variable cleaner_cv_;
+  bool cleaner_stop_ = false;  // guarded by cleaner_mutex_
 };
 
 KafkaStreams::KafkaStreams(const Topology& topology, const StreamsConfig& config)
@@ -573,5 +712,17 @@ std::vector<ThreadMetadata> KafkaStreams::metadataForLocalThreads() const {
 }
 std::string KafkaStreams::bootstrapServers() const { return impl_->bootstrap(); }
 TopologyDescription KafkaStreams::describe() const { return impl_->Describe(); }
+void KafkaStreams::setGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener) {
+  impl_->SetRestoreListener(std::move(listener));
+}
+void KafkaStreams::checkQueryableStore(const std::string& name) const {
+  impl_->CheckQueryable(name);
+}
+void KafkaStreams::forEachLocalStore(const std::weak_ptr<Impl>& impl, const std::string& name,
+                                     const std::function<void(StateStore&)>& visit) {
+  std::shared_ptr<Impl> alive = impl.lock();
+  if (alive == nullptr) throw InvalidStateStoreException("the KafkaStreams instance is gone");
+  alive->ForEachLocalStore(name, visit);
+}
 
 }  // namespace brook::streams

@@ -63,6 +63,22 @@ Result<std::unique_ptr<StreamThread>> StreamThread::Create(Options options) {
   auto consumer = client::Consumer::Create(thread->options_.consumer_properties, thread.get());
   if (!consumer.ok()) return consumer.status();
   thread->consumer_ = std::move(consumer).value();
+  if (!thread->options_.topology->stores().empty()) {
+    // The restore consumer: assigned changelog partitions only, in a group nobody joins.
+    client::Properties properties = thread->options_.consumer_properties;
+    properties.erase("group.instance.id");
+    properties.erase("partition.assignment.strategy");
+    properties["group.id"] = thread->options_.config.applicationId() + "-restore";
+    properties["client.id"] = thread->options_.name + "-restore-consumer";
+    auto restore = client::RestoreConsumer::Create(properties);
+    if (!restore.ok()) return restore.status();
+    thread->changelog_reader_ = std::make_unique<state::StoreChangelogReader>(
+        thread->options_.name, std::move(restore).value(), thread->options_.restore_listener);
+    if (thread->options_.config.statestoreCacheMaxBytes() > 0) {
+      thread->thread_cache_ =
+          std::make_unique<statestore::ThreadCache>(thread->options_.config.statestoreCacheMaxBytes());
+    }
+  }
   BROOK_RETURN_IF_ERROR(thread->MakeProducer());
   return thread;
 }
@@ -180,7 +196,7 @@ void StreamThread::RunOnce() {
       throw StreamsException("[" + options_.name + "] cannot rejoin: " + status.ToString());
     }
   }
-  bool busy = false;
+  bool busy = changelog_reader_ != nullptr && !changelog_reader_->empty();
   for (const auto& [id, task] : tasks_) busy = busy || task->buffered() > 0;
   auto polled =
       consumer_->Poll(busy ? milliseconds(0) : milliseconds(options_.config.pollMs()),
@@ -188,8 +204,10 @@ void StreamThread::RunOnce() {
   if (!polled.ok()) {
     throw StreamsException("[" + options_.name + "] poll failed: " + polled.status().ToString());
   }
+  std::lock_guard tasks_lock(tasks_mutex_);
   if (state() == State::kPartitionsAssigned) SetState(State::kRunning);
   AddRecords(std::move(polled).value());
+  RestoreTasks();
   try {
     Process();
   } catch (const client::ProducerFencedException& e) {
@@ -263,6 +281,7 @@ void StreamThread::Process() {
   std::vector<TopicPartition> to_resume;
   for (const auto& partition : paused_) {
     auto it = task_of_partition_.find(partition);
+    if (it != task_of_partition_.end() && it->second->restoring()) continue;
     if (it == task_of_partition_.end() || it->second->buffered(partition) <= limit / 2) {
       to_resume.push_back(partition);
     }
@@ -288,10 +307,23 @@ void StreamThread::MaybeCommit(bool force) {
 bool StreamThread::Commit() {
   // Only tasks that moved: an idle thread sends no offsets and its (empty) transaction commits
   // without a request to the broker.
+  std::lock_guard tasks_lock(tasks_mutex_);
   std::map<TopicPartition, int64_t> offsets;
   for (const auto& [id, task] : tasks_) {
     if (!task->commit_needed()) continue;
     for (const auto& [partition, offset] : task->consumed_offsets()) offsets[partition] = offset;
+  }
+  // The stores first: caches flush into the changelogs (and downstream) before the producer's
+  // flush or the transaction's commit, so the committed offsets never run ahead of the state.
+  if (!exactly_once_ || transaction_open_) {
+    try {
+      for (const auto& [id, task] : tasks_) {
+        if (task->commit_needed()) task->FlushState();
+      }
+    } catch (const client::ProducerFencedException& e) {
+      RecoverFromTransactionError(Status::FailedPrecondition(e.what()), true);
+      return false;
+    }
   }
   if (!exactly_once_) {
     Status flushed = collector_->Flush(kTransactionTimeout);
@@ -305,6 +337,8 @@ bool StreamThread::Commit() {
       log_->warn("[{}] offset commit failed: {}", options_.name, committed.ToString());
       return false;
     }
+    const std::map<TopicPartition, int64_t> written = collector_->offsets();
+    for (const auto& [id, task] : tasks_) task->Checkpoint(written);
   } else if (transaction_open_) {
     if (!offsets.empty()) {
       auto group = consumer_->GroupMetadata();
@@ -377,7 +411,11 @@ void StreamThread::RecoverFromTransactionError(const Status& status, bool fenced
 }
 
 void StreamThread::CloseTasks(bool clean) {
+  std::lock_guard tasks_lock(tasks_mutex_);
   if (tasks_.empty()) return;
+  if (changelog_reader_ != nullptr) {
+    for (const auto& [id, task] : tasks_) changelog_reader_->Unregister(id);
+  }
   log_->info("[{}] closing {} tasks{}", options_.name, tasks_.size(), clean ? "" : " (dirty)");
   const std::map<TopicPartition, int64_t> written = collector_->offsets();
   for (auto& [id, task] : tasks_) task->Close(clean, written);
@@ -395,6 +433,7 @@ void StreamThread::PublishTasks() {
 }
 
 void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& partitions) {
+  std::lock_guard tasks_lock(tasks_mutex_);
   SetState(State::kPartitionsAssigned);
   std::map<streams::TaskId, std::vector<TopicPartition>> grouped;
   for (const auto& partition : partitions) {
@@ -412,7 +451,7 @@ void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& parti
       task->AddInput(input);
       task_of_partition_[input] = task.get();
     }
-    task->Initialize();
+    StartTask(*task);
     tasks_[id] = std::move(task);
   }
   std::string names;
@@ -443,6 +482,7 @@ std::unique_ptr<StreamTask> StreamThread::MakeTask(const streams::TaskId& id) {
     state_options.exactly_once = exactly_once_;
     state_options.collector = collector_.get();
     state_options.app_configs = options_.config.values();
+    state_options.thread_cache = thread_cache_.get();
     std::vector<const topology::StoreInfo*> stores;
     for (const auto& name : sub.stores) stores.push_back(options_.topology->FindStore(name));
     state = std::make_unique<state::ProcessorStateManager>(
@@ -452,7 +492,50 @@ std::unique_ptr<StreamTask> StreamThread::MakeTask(const streams::TaskId& id) {
                                       collector_.get(), task_options_, std::move(state));
 }
 
+void StreamThread::StartTask(StreamTask& task) {
+  task.InitializeStores();
+  state::ProcessorStateManager* manager = task.state_manager();
+  std::vector<state::ChangelogToRestore> changelogs;
+  if (manager != nullptr) changelogs = manager->Changelogs();
+  if (changelogs.empty() || changelog_reader_ == nullptr) {
+    task.Initialize();
+    return;
+  }
+  log_->info("[{}] task {} restoring {} changelog partitions", options_.name,
+             task.id().toString(), changelogs.size());
+  changelog_reader_->Register(task.id(), manager, std::move(changelogs));
+}
+
+void StreamThread::RestoreTasks() {
+  if (changelog_reader_ == nullptr || changelog_reader_->empty()) return;
+  // Input partitions of restoring tasks are paused: nothing to process until they are done.
+  std::vector<TopicPartition> to_pause;
+  for (const auto& [partition, owner] : task_of_partition_) {
+    if (owner->restoring() && paused_.count(partition) == 0) to_pause.push_back(partition);
+  }
+  if (!to_pause.empty() && consumer_->Pause(to_pause).ok()) {
+    paused_.insert(to_pause.begin(), to_pause.end());
+  }
+  const milliseconds timeout(std::min<int64_t>(options_.config.pollMs(), 100));
+  for (const streams::TaskId& id : changelog_reader_->Restore(timeout, 10'000)) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) continue;
+    it->second->Initialize();
+    log_->info("[{}] task {} restored, running", options_.name, id.toString());
+  }
+}
+
+void StreamThread::ForEachStore(const std::string& name,
+                                const std::function<void(streams::StateStore&)>& visit) const {
+  std::lock_guard tasks_lock(tasks_mutex_);
+  for (const auto& [id, task] : tasks_) {
+    if (task->state() != StreamTask::State::kRunning || task->state_manager() == nullptr) continue;
+    if (streams::StateStore* store = task->state_manager()->GetStore(name)) visit(*store);
+  }
+}
+
 void StreamThread::OnPartitionsRevoked(const std::vector<TopicPartition>& partitions) {
+  std::lock_guard tasks_lock(tasks_mutex_);
   SetState(State::kPartitionsRevoked);
   log_->info("[{}] {} partitions revoked", options_.name, partitions.size());
   if (tasks_.empty()) return;
@@ -469,6 +552,7 @@ void StreamThread::OnPartitionsRevoked(const std::vector<TopicPartition>& partit
 }
 
 void StreamThread::OnPartitionsLost(const std::vector<TopicPartition>& partitions) {
+  std::lock_guard tasks_lock(tasks_mutex_);
   SetState(State::kPartitionsRevoked);
   log_->warn("[{}] {} partitions lost: closing their tasks without committing", options_.name,
              partitions.size());

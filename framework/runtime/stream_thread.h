@@ -23,6 +23,9 @@
 #include "framework/client/rebalance_listener.h"
 #include "framework/runtime/stream_task.h"
 #include "framework/state/state_directory.h"
+#include "framework/state/store_changelog_reader.h"
+#include "statestore/api/state_restore_listener.h"
+#include "statestore/layers/thread_cache.h"
 #include "framework/topology/topology_builder.h"
 
 namespace brook::framework::runtime {
@@ -73,6 +76,8 @@ class StreamThread final : private client::RebalanceListener {
     std::string transactional_id;  // empty under at_least_once
     // Where tasks keep their stores (shared by the instance's threads).
     std::shared_ptr<state::StateDirectory> state_directory;
+    // Told about every store restoration (KafkaStreams::setGlobalStateRestoreListener).
+    std::shared_ptr<streams::StateRestoreListener> restore_listener;
     // Called on this thread at every state change, and once when it ends (with the error that
     // ended it, or null after a requested shutdown).
     std::function<void(State old_state, State new_state)> on_state_change;
@@ -90,6 +95,11 @@ class StreamThread final : private client::RebalanceListener {
   void RequestShutdown();
   // Waits for the thread to end, up to `timeout`; true when it has.
   bool Join(std::chrono::milliseconds timeout);
+
+  // Calls `visit` with each RUNNING task's instance of the store `name`, serialized with the
+  // thread's processing (KafkaStreams::store readers).
+  void ForEachStore(const std::string& name,
+                    const std::function<void(streams::StateStore&)>& visit) const;
 
   State state() const { return state_.load(); }
   const std::string& name() const { return options_.name; }
@@ -116,6 +126,11 @@ class StreamThread final : private client::RebalanceListener {
   Status MakeProducer();
   // The task `id` reading `inputs`, with its stores (when its sub-topology has any) opened.
   std::unique_ptr<StreamTask> MakeTask(const streams::TaskId& id);
+  // Opens a new task's stores and either starts it or registers its changelogs for restoration.
+  void StartTask(StreamTask& task);
+  // Pauses the input partitions of restoring tasks and restores a batch; tasks done restoring
+  // initialize their processors and run.
+  void RestoreTasks();
   Status Subscribe();
   void PublishTasks();
 
@@ -134,6 +149,9 @@ class StreamThread final : private client::RebalanceListener {
   std::map<streams::TaskId, std::unique_ptr<StreamTask>> tasks_;
   std::map<TopicPartition, StreamTask*> task_of_partition_;
   std::set<TopicPartition> paused_;
+  std::unique_ptr<state::StoreChangelogReader> changelog_reader_;
+  // The record cache of the thread's caching stores (statestore.cache.max.bytes; none at 0).
+  std::unique_ptr<statestore::ThreadCache> thread_cache_;
   bool transaction_open_ = false;
   bool rejoin_needed_ = false;
   bool in_rebalance_ = false;
@@ -142,6 +160,9 @@ class StreamThread final : private client::RebalanceListener {
   std::atomic<State> state_{State::kCreated};
   std::atomic<bool> shutdown_requested_{false};
   std::thread thread_;
+  // Held while the thread uses its tasks' stores (processing, committing, rebalancing), and by
+  // ForEachStore; not while it waits in poll. Recursive: error recovery closes tasks inside.
+  mutable std::recursive_mutex tasks_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable done_cv_;
   bool done_ = false;                // guarded by mutex_

@@ -10,6 +10,7 @@
 #include "framework/runtime/stream_task.h"
 #include "framework/state/processor_state_manager.h"
 #include "framework/state/state_directory.h"
+#include "statestore/layers/thread_cache.h"
 #include "framework/topology/topology_builder.h"
 
 namespace brook::streams {
@@ -277,6 +278,10 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     options.collector = this;
     options.app_configs = config.values();
     options.app_configs[StreamsConfig::kStateDir] = state_dir_.string();
+    if (thread_cache_ == nullptr && config.statestoreCacheMaxBytes() > 0) {
+      thread_cache_ = std::make_unique<statestore::ThreadCache>(config.statestoreCacheMaxBytes());
+    }
+    options.thread_cache = thread_cache_.get();
     std::vector<const framework::topology::StoreInfo*> stores;
     for (const auto& name : sub.stores) stores.push_back(built_->FindStore(name));
     return std::make_unique<framework::state::ProcessorStateManager>(
@@ -321,6 +326,7 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
 
   std::filesystem::path state_dir_;  // temporary, removed by CloseAll
   std::unique_ptr<framework::state::StateDirectory> state_directory_;
+  std::unique_ptr<statestore::ThreadCache> thread_cache_;  // outlives the tasks' stores
   std::map<TopicPartition, int64_t> offsets_;  // of records with track_offset (changelogs)
   std::vector<StoredRecord*> free_records_;  // declared first: destroyed after the tasks
   std::shared_ptr<const framework::topology::BuiltTopology> built_;

@@ -1,0 +1,128 @@
+#include "framework/client/restore_consumer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <fmt/format.h>
+
+#include "framework/client/kafka_config.h"
+#include "framework/client/partition_list.h"
+
+namespace brook::framework::client {
+namespace {
+
+using streams::detail::RawRecord;
+using Clock = std::chrono::steady_clock;
+
+void DestroyMessage(void* message) {
+  rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(message));
+}
+
+// A changelog record: key, value, offset and timestamp (headers are not restored).
+RawRecord ToRawRecord(rd_kafka_message_t* message) {
+  RawRecord record;
+  record.topic = rd_kafka_topic_name(message->rkt);
+  record.partition = message->partition;
+  record.offset = message->offset;
+  record.timestamp = rd_kafka_message_timestamp(message, nullptr);
+  if (message->key != nullptr) {
+    record.key.emplace(static_cast<const char*>(message->key), message->key_len);
+  }
+  if (message->payload != nullptr) {
+    record.value.emplace(static_cast<const char*>(message->payload), message->len);
+  }
+  record.owner = RawRecord::Owner(message, &DestroyMessage);
+  return record;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RestoreConsumer>> RestoreConsumer::Create(const Properties& properties) {
+  if (!properties.contains("group.id")) {
+    return Status::InvalidArgument("restore consumer: group.id is required");
+  }
+  const Properties all = WithDefaults(properties, {{"enable.auto.commit", "false"},
+                                                   {"enable.auto.offset.store", "false"},
+                                                   {"enable.partition.eof", "true"},
+                                                   {"auto.offset.reset", "earliest"}});
+  BROOK_ASSIGN_OR_RETURN(KafkaConfPtr conf, MakeKafkaConf(all));
+  char error[512];
+  rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof(error));
+  if (handle == nullptr) {
+    return Status::InvalidArgument(fmt::format("restore consumer: {}", error));
+  }
+  conf.release();
+  std::unique_ptr<RestoreConsumer> consumer(new RestoreConsumer());
+  consumer->handle_ = handle;
+  consumer->name_ = rd_kafka_name(handle);
+  consumer->logger_ = GetLogger("client");
+  rd_kafka_poll_set_consumer(handle);
+  return consumer;
+}
+
+RestoreConsumer::~RestoreConsumer() {
+  if (handle_ == nullptr) return;
+  rd_kafka_assign(handle_, nullptr);
+  rd_kafka_consumer_close(handle_);
+  rd_kafka_destroy(handle_);
+}
+
+Status RestoreConsumer::Assign(const std::map<TopicPartition, int64_t>& start) {
+  std::map<TopicPartition, int64_t> offsets;
+  for (const auto& [partition, offset] : start) {
+    offsets[partition] = offset < 0 ? RD_KAFKA_OFFSET_BEGINNING : offset;
+  }
+  PartitionListPtr list = ToPartitionList(offsets);
+  return KafkaStatus(rd_kafka_assign(handle_, list.get()), fmt::format("[{}] assign", name_));
+}
+
+Result<int64_t> RestoreConsumer::EndOffset(const TopicPartition& partition,
+                                           std::chrono::milliseconds timeout) {
+  int64_t low = 0;
+  int64_t high = 0;
+  BROOK_RETURN_IF_ERROR(KafkaStatus(
+      rd_kafka_query_watermark_offsets(handle_, partition.topic.c_str(), partition.partition, &low,
+                                       &high, static_cast<int>(timeout.count())),
+      fmt::format("[{}] end offset of {}", name_, partition.ToString())));
+  return high;
+}
+
+Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds timeout,
+                                                      size_t max_records) {
+  Polled polled;
+  const Clock::time_point deadline = Clock::now() + timeout;
+  while (polled.records.size() < max_records) {
+    int wait_ms = 0;
+    if (polled.records.empty() && polled.reached_end.empty()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+    }
+    rd_kafka_message_t* message = rd_kafka_consumer_poll(handle_, wait_ms);
+    if (message == nullptr) break;
+    const rd_kafka_resp_err_t err = message->err;
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      polled.records.push_back(ToRawRecord(message));
+      continue;
+    }
+    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      polled.reached_end.push_back({rd_kafka_topic_name(message->rkt), message->partition});
+      rd_kafka_message_destroy(message);
+      continue;
+    }
+    Status status(StatusCodeOf(err),
+                  fmt::format("[{}] restore: {}: {}", name_, rd_kafka_err2name(err),
+                              rd_kafka_message_errstr(message)));
+    rd_kafka_message_destroy(message);
+    if (err == RD_KAFKA_RESP_ERR__FATAL || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+      return status;
+    }
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+            .count();
+    int64_t suppressed = 0;
+    if (error_log_limiter_.Allow(now_ms, &suppressed)) logger_->warn("{}", status.message());
+  }
+  return polled;
+}
+
+}  // namespace brook::framework::client

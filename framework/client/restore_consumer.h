@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/logging.h"
+#include "common/result.h"
+#include "common/status.h"
+#include "framework/api/detail/node.h"
+#include "framework/client/properties.h"
+#include "framework/client/topic_partition.h"
+
+struct rd_kafka_s;
+
+namespace brook::framework::client {
+
+// The consumer a stream thread restores changelogs with (Kafka Streams' restore consumer):
+// partitions are assigned explicitly, never subscribed, so it takes no part in the group's
+// rebalances and commits nothing. librdkafka's KafkaConsumer needs a group.id for assign();
+// the caller gives one no member uses (it is never joined). Under exactly_once_v2 the caller
+// sets isolation.level=read_committed: aborted records are skipped and transaction markers,
+// being control records, are never returned.
+// Defaults added: enable.auto.commit=false, enable.partition.eof=true (the end of a partition
+// is reported, so a changelog ending in a transaction marker is known to be fully read),
+// auto.offset.reset=earliest.
+// Thread safety: one thread (the stream thread).
+class RestoreConsumer {
+ public:
+  struct Polled {
+    std::vector<streams::detail::RawRecord> records;
+    std::vector<TopicPartition> reached_end;  // partitions whose end the consumer reached
+  };
+
+  // Errors: InvalidArgument for a property librdkafka rejects or a missing group.id.
+  static Result<std::unique_ptr<RestoreConsumer>> Create(const Properties& properties);
+  ~RestoreConsumer();
+  RestoreConsumer(const RestoreConsumer&) = delete;
+  RestoreConsumer& operator=(const RestoreConsumer&) = delete;
+
+  // Reads exactly `start` from now on: each partition from its offset (-1: the beginning).
+  Status Assign(const std::map<TopicPartition, int64_t>& start);
+  // The partition's end as the broker says now: the last stable offset under read_committed,
+  // the high watermark otherwise. Errors: TimedOut, NotFound for an unknown partition.
+  Result<int64_t> EndOffset(const TopicPartition& partition, std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the first record, then takes what is fetched, up to
+  // `max_records`. Errors: fatal consumer errors; transient ones are logged.
+  Result<Polled> Poll(std::chrono::milliseconds timeout, size_t max_records);
+
+ private:
+  RestoreConsumer() = default;
+  rd_kafka_s* handle_ = nullptr;
+  std::string name_;
+  std::shared_ptr<spdlog::logger> logger_;
+  RateLimiter error_log_limiter_{10'000};
+};
+
+}  // namespace brook::framework::client
