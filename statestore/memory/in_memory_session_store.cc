@@ -70,8 +70,7 @@ void InMemorySessionStore::Write(EntryKey entry, const std::optional<std::string
   }
 }
 
-void InMemorySessionStore::put(const Windowed<std::string>& session,
-                               const std::string& aggregate) {
+void InMemorySessionStore::put(const Windowed<std::string>& session, const std::string& aggregate) {
   int64_t end = session.window().end();
   Observe(end);
   if (end >= MinLiveTime()) Write({session.key(), end, session.window().start()}, aggregate);
@@ -103,9 +102,8 @@ KeyValueIteratorPtr<Windowed<std::string>, std::string> InMemorySessionStore::Fi
                        : entries_.begin();
     for (; it != entries_.end() && (!key_to || it->first.key <= *key_to); ++it) {
       if (it->first.end < end_from || it->first.start > latest_session_start) continue;
-      found.push_back(
-          {Windowed<std::string>(it->first.key, Window(it->first.start, it->first.end)),
-           it->second});
+      found.push_back({Windowed<std::string>(it->first.key, Window(it->first.start, it->first.end)),
+                       it->second});
     }
   }
   return MakeVectorIterator(std::move(found), reverse);
@@ -116,9 +114,8 @@ KeyValueIteratorPtr<Windowed<std::string>, std::string> InMemorySessionStore::fi
   return Find(key, key, earliest_session_end, latest_session_start, false);
 }
 
-KeyValueIteratorPtr<Windowed<std::string>, std::string>
-InMemorySessionStore::backwardFindSessions(const std::string& key, int64_t earliest_session_end,
-                                           int64_t latest_session_start) {
+KeyValueIteratorPtr<Windowed<std::string>, std::string> InMemorySessionStore::backwardFindSessions(
+    const std::string& key, int64_t earliest_session_end, int64_t latest_session_start) {
   return Find(key, key, earliest_session_end, latest_session_start, true);
 }
 

@@ -33,11 +33,9 @@ class InMemorySessionStore final : public streams::SessionBytesStore {
   void put(const streams::Windowed<std::string>& session, const std::string& aggregate) override;
   void remove(const streams::Windowed<std::string>& session) override;
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> findSessions(
-      const std::string& key, int64_t earliest_session_end,
-      int64_t latest_session_start) override;
+      const std::string& key, int64_t earliest_session_end, int64_t latest_session_start) override;
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardFindSessions(
-      const std::string& key, int64_t earliest_session_end,
-      int64_t latest_session_start) override;
+      const std::string& key, int64_t earliest_session_end, int64_t latest_session_start) override;
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> findSessions(
       const std::optional<std::string>& key_from, const std::optional<std::string>& key_to,
       int64_t earliest_session_end, int64_t latest_session_start) override;

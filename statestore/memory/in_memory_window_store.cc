@@ -102,8 +102,9 @@ std::optional<std::string> InMemoryWindowStore::fetch(const std::string& key,
   return it->second;
 }
 
-std::vector<KeyValue<int64_t, std::string>> InMemoryWindowStore::CollectKey(
-    const std::string& key, int64_t time_from, int64_t time_to) {
+std::vector<KeyValue<int64_t, std::string>> InMemoryWindowStore::CollectKey(const std::string& key,
+                                                                            int64_t time_from,
+                                                                            int64_t time_to) {
   std::vector<KeyValue<int64_t, std::string>> found;
   time_from = std::max(time_from, MinLiveTime());
   if (time_from > time_to) return found;
@@ -120,8 +121,9 @@ KeyValueIteratorPtr<int64_t, std::string> InMemoryWindowStore::fetch(const std::
   return MakeVectorIterator(CollectKey(key, time_from, time_to), false);
 }
 
-KeyValueIteratorPtr<int64_t, std::string> InMemoryWindowStore::backwardFetch(
-    const std::string& key, int64_t time_from, int64_t time_to) {
+KeyValueIteratorPtr<int64_t, std::string> InMemoryWindowStore::backwardFetch(const std::string& key,
+                                                                             int64_t time_from,
+                                                                             int64_t time_to) {
   return MakeVectorIterator(CollectKey(key, time_from, time_to), true);
 }
 
@@ -131,7 +133,8 @@ KeyValueIteratorPtr<Windowed<std::string>, std::string> InMemoryWindowStore::Col
   std::vector<KeyValue<Windowed<std::string>, std::string>> found;
   time_from = std::max(time_from, MinLiveTime());
   if (time_from <= time_to && !(key_from && key_to && *key_from > *key_to)) {
-    auto it = key_from ? entries_.lower_bound({*key_from, retention::kNoTime, 0}) : entries_.begin();
+    auto it =
+        key_from ? entries_.lower_bound({*key_from, retention::kNoTime, 0}) : entries_.begin();
     for (; it != entries_.end() && (!key_to || it->first.key <= *key_to); ++it) {
       int64_t start = it->first.window_start;
       if (start < time_from || start > time_to) continue;

@@ -55,8 +55,7 @@ class InMemoryWindowStore final : public streams::WindowBytesStore {
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardFetchAll(
       int64_t time_from, int64_t time_to) override;
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> all() override;
-  streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardAll()
-      override;
+  streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardAll() override;
 
   int64_t observedStreamTime() const { return observed_stream_time_; }
   // Entries held, expired ones freed.

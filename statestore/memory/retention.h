@@ -36,25 +36,27 @@ inline void CheckWindowStore(const std::string& name, int64_t retention_ms,
                              int64_t window_size_ms) {
   if (name.empty()) throw std::invalid_argument("a window store needs a name");
   if (retention_ms < 0) {
-    throw std::invalid_argument("window store " + name + ": retention period must not be negative, got " +
+    throw std::invalid_argument("window store " + name +
+                                ": retention period must not be negative, got " +
                                 std::to_string(retention_ms) + " ms");
   }
   if (window_size_ms < 0) {
-    throw std::invalid_argument("window store " + name + ": window size must not be negative, got " +
+    throw std::invalid_argument("window store " + name +
+                                ": window size must not be negative, got " +
                                 std::to_string(window_size_ms) + " ms");
   }
   if (window_size_ms > retention_ms) {
-    throw std::invalid_argument("window store " + name + ": the retention period (" +
-                                std::to_string(retention_ms) +
-                                " ms) must be no smaller than the window size (" +
-                                std::to_string(window_size_ms) + " ms)");
+    throw std::invalid_argument(
+        "window store " + name + ": the retention period (" + std::to_string(retention_ms) +
+        " ms) must be no smaller than the window size (" + std::to_string(window_size_ms) + " ms)");
   }
 }
 
 inline void CheckSessionStore(const std::string& name, int64_t retention_ms) {
   if (name.empty()) throw std::invalid_argument("a session store needs a name");
   if (retention_ms < 0) {
-    throw std::invalid_argument("session store " + name + ": retention period must not be negative, got " +
+    throw std::invalid_argument("session store " + name +
+                                ": retention period must not be negative, got " +
                                 std::to_string(retention_ms) + " ms");
   }
 }

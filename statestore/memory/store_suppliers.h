@@ -35,8 +35,8 @@ class WindowSupplier final : public streams::WindowBytesStoreSupplier {
   using Factory = std::function<std::unique_ptr<streams::WindowBytesStore>(
       const std::string& name, int64_t retention_ms, int64_t segment_interval_ms,
       int64_t window_size_ms, bool retain_duplicates)>;
-  WindowSupplier(std::string name, std::string scope, int64_t retention_ms,
-                 int64_t window_size_ms, bool retain_duplicates, Factory factory)
+  WindowSupplier(std::string name, std::string scope, int64_t retention_ms, int64_t window_size_ms,
+                 bool retain_duplicates, Factory factory)
       : name_(std::move(name)),
         scope_(std::move(scope)),
         retention_ms_(retention_ms),
@@ -47,8 +47,7 @@ class WindowSupplier final : public streams::WindowBytesStoreSupplier {
   }
   const std::string& name() const override { return name_; }
   std::unique_ptr<streams::WindowBytesStore> get() const override {
-    return factory_(name_, retention_ms_, segmentIntervalMs(), window_size_ms_,
-                    retain_duplicates_);
+    return factory_(name_, retention_ms_, segmentIntervalMs(), window_size_ms_, retain_duplicates_);
   }
   std::string metricsScope() const override { return scope_; }
   int64_t segmentIntervalMs() const override {

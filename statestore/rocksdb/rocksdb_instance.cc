@@ -71,9 +71,9 @@ std::unique_ptr<RocksDBInstance> RocksDBInstance::Open(
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
-    throw streams::ProcessorStateException(fmt::format(
-        "[{}] cannot create the RocksDB directory {}: {}", store_name, dir.string(),
-        error.message()));
+    throw streams::ProcessorStateException(
+        fmt::format("[{}] cannot create the RocksDB directory {}: {}", store_name, dir.string(),
+                    error.message()));
   }
   instance->options_ = BrookOptions(resources);
   if (auto* setter = resources.configSetter()) {

@@ -41,8 +41,7 @@ class RocksDBKeyValueStore final : public streams::KeyValueBytesStore {
 
   std::optional<std::string> get(const std::string& key) override;
   void put(const std::string& key, const std::string& value) override;
-  std::optional<std::string> putIfAbsent(const std::string& key,
-                                         const std::string& value) override;
+  std::optional<std::string> putIfAbsent(const std::string& key, const std::string& value) override;
   // One WriteBatch: all entries or none.
   void putAll(const std::vector<streams::KeyValue<std::string, std::string>>& entries) override;
   std::optional<std::string> remove(const std::string& key) override;

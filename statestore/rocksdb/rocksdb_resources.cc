@@ -35,9 +35,8 @@ RocksDBResources::RocksDBResources(size_t total_bytes, double write_buffer_ratio
   // block bigger than a shard's share would not stay cached.
   cache_options.num_shard_bits = total_bytes < (size_t{32} << 20) ? 0 : -1;
   cache_ = rocksdb::NewLRUCache(cache_options);
-  write_buffer_manager_ =
-      std::make_shared<rocksdb::WriteBufferManager>(write_buffer_bytes_, cache_,
-                                                    /*allow_stall=*/false);
+  write_buffer_manager_ = std::make_shared<rocksdb::WriteBufferManager>(write_buffer_bytes_, cache_,
+                                                                        /*allow_stall=*/false);
 }
 
 RocksDBResources::~RocksDBResources() = default;

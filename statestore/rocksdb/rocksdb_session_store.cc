@@ -26,8 +26,7 @@ Windowed<std::string> ToWindowed(std::string_view store_key) {
 }
 
 std::string StoreKey(const Windowed<std::string>& session) {
-  return session_key::ToStoreKey(session.key(), session.window().start(),
-                                 session.window().end());
+  return session_key::ToStoreKey(session.key(), session.window().start(), session.window().end());
 }
 
 }  // namespace
@@ -49,9 +48,8 @@ RocksDBSessionStore::~RocksDBSessionStore() {
 
 void RocksDBSessionStore::init(streams::StateStoreContext& context, streams::StateStore& root) {
   store_->Open(context);
-  context.registerStore(root, [this](std::span<const streams::ChangelogRecord> batch) {
-    store_->Restore(batch);
-  });
+  context.registerStore(
+      root, [this](std::span<const streams::ChangelogRecord> batch) { store_->Restore(batch); });
 }
 
 void RocksDBSessionStore::flush() { store_->Flush(); }
@@ -96,8 +94,7 @@ KeyValueIteratorPtr<Windowed<std::string>, std::string> RocksDBSessionStore::Fin
   };
   auto inner = store_->Range(std::move(lower), std::move(upper), end_from, retention::kMaxTime,
                              reverse, keep);
-  return std::make_unique<ConvertingIterator<Windowed<std::string>>>(std::move(inner),
-                                                                     &ToWindowed);
+  return std::make_unique<ConvertingIterator<Windowed<std::string>>>(std::move(inner), &ToWindowed);
 }
 
 KeyValueIteratorPtr<Windowed<std::string>, std::string> RocksDBSessionStore::findSessions(

@@ -74,8 +74,7 @@ void RocksDBWindowStore::remove(const std::string& key, int64_t window_start) {
   store_->Remove(window_key::ToStoreKey(key, window_start, 0));
 }
 
-std::optional<std::string> RocksDBWindowStore::fetch(const std::string& key,
-                                                     int64_t window_start) {
+std::optional<std::string> RocksDBWindowStore::fetch(const std::string& key, int64_t window_start) {
   if (!retain_duplicates_) return store_->Get(window_key::ToStoreKey(key, window_start, 0));
   auto it = FetchKey(key, window_start, window_start, false);
   if (!it->hasNext()) return std::nullopt;
@@ -93,8 +92,8 @@ KeyValueIteratorPtr<int64_t, std::string> RocksDBWindowStore::FetchKey(const std
   }
   // With the window key comparator, everything between these two keys has exactly `key`.
   auto inner = store_->Range(window_key::ToStoreKey(key, time_from, 0),
-                             window_key::ToStoreKey(key, time_to, kLastSeqnum), time_from,
-                             time_to, reverse, nullptr);
+                             window_key::ToStoreKey(key, time_to, kLastSeqnum), time_from, time_to,
+                             reverse, nullptr);
   return std::make_unique<ConvertingIterator<int64_t>>(std::move(inner), &WindowStartOf);
 }
 
@@ -114,8 +113,7 @@ KeyValueIteratorPtr<Windowed<std::string>, std::string> RocksDBWindowStore::Fetc
     int64_t start = WindowStartOf(store_key);
     return start >= time_from && start <= time_to;
   };
-  auto inner = store_->Range(std::move(lower), std::move(upper), time_from, time_to, reverse,
-                             keep);
+  auto inner = store_->Range(std::move(lower), std::move(upper), time_from, time_to, reverse, keep);
   int64_t size = window_size_ms_;
   return std::make_unique<ConvertingIterator<Windowed<std::string>>>(
       std::move(inner), [size](std::string_view store_key) {
@@ -132,8 +130,9 @@ KeyValueIteratorPtr<int64_t, std::string> RocksDBWindowStore::fetch(const std::s
   return FetchKey(key, time_from, time_to, false);
 }
 
-KeyValueIteratorPtr<int64_t, std::string> RocksDBWindowStore::backwardFetch(
-    const std::string& key, int64_t time_from, int64_t time_to) {
+KeyValueIteratorPtr<int64_t, std::string> RocksDBWindowStore::backwardFetch(const std::string& key,
+                                                                            int64_t time_from,
+                                                                            int64_t time_to) {
   return FetchKey(key, time_from, time_to, true);
 }
 

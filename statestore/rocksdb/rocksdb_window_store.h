@@ -59,8 +59,7 @@ class RocksDBWindowStore final : public streams::WindowBytesStore {
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardFetchAll(
       int64_t time_from, int64_t time_to) override;
   streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> all() override;
-  streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardAll()
-      override;
+  streams::KeyValueIteratorPtr<streams::Windowed<std::string>, std::string> backwardAll() override;
 
   // For tests and metrics: the largest window start seen, the open segments, the directory.
   int64_t observedStreamTime() const;

@@ -67,8 +67,8 @@ class SuffixComparator final : public rocksdb::Comparator {
 }  // namespace
 
 const rocksdb::Comparator* WindowKeyComparator() {
-  static const SuffixComparator comparator("brook.WindowKeyComparator.v1",
-                                           window_key::kSuffixSize, false);
+  static const SuffixComparator comparator("brook.WindowKeyComparator.v1", window_key::kSuffixSize,
+                                           false);
   return &comparator;
 }
 

@@ -8,8 +8,8 @@
 
 namespace brook::statestore {
 
-SegmentedIterator::SegmentedIterator(std::string store_name,
-                                     const rocksdb::Comparator* comparator, size_t suffix_size,
+SegmentedIterator::SegmentedIterator(std::string store_name, const rocksdb::Comparator* comparator,
+                                     size_t suffix_size,
                                      const std::vector<std::shared_ptr<Segment>>& segments,
                                      Range range, std::shared_ptr<OpenIterators> registry)
     : store_name_(std::move(store_name)),

@@ -43,9 +43,9 @@ void Segments::OpenExisting(const std::filesystem::path& store_dir,
   std::error_code error;
   std::filesystem::create_directories(store_dir, error);
   if (error) {
-    throw streams::ProcessorStateException(fmt::format(
-        "[{}] cannot create the store directory {}: {}", store_name_, store_dir.string(),
-        error.message()));
+    throw streams::ProcessorStateException(
+        fmt::format("[{}] cannot create the store directory {}: {}", store_name_,
+                    store_dir.string(), error.message()));
   }
   const std::string prefix = store_name_ + ".";
   std::vector<int64_t> starts;

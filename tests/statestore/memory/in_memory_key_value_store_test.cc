@@ -37,9 +37,9 @@ TEST(InMemoryKeyValueStoreTest, RestoresPutsAndTombstonesFromTheChangelog) {
   store.init(context, store);
   ASSERT_EQ(context.restorers.size(), 1u);
   EXPECT_EQ(context.restorers.begin()->first, "counts");
-  std::vector<streams::ChangelogRecord> batch = {
-      {"k1", std::string_view("1"), 0, 0}, {"k2", std::string_view("2"), 0, 1},
-      {"k1", std::nullopt, 0, 2}};
+  std::vector<streams::ChangelogRecord> batch = {{"k1", std::string_view("1"), 0, 0},
+                                                 {"k2", std::string_view("2"), 0, 1},
+                                                 {"k1", std::nullopt, 0, 2}};
   context.restorers.begin()->second(batch);
   EXPECT_EQ(store.get("k1"), std::nullopt);
   EXPECT_EQ(store.get("k2"), "2");

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <ostream>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <tuple>
@@ -20,8 +20,8 @@
 namespace brook::streams {
 // Readable gtest failure messages for store results.
 inline void PrintTo(const Windowed<std::string>& windowed, std::ostream* out) {
-  *out << "[" << ::testing::PrintToString(windowed.key()) << "@" << windowed.window().start()
-       << "/" << windowed.window().end() << "]";
+  *out << "[" << ::testing::PrintToString(windowed.key()) << "@" << windowed.window().start() << "/"
+       << windowed.window().end() << "]";
 }
 template <typename K, typename V>
 void PrintTo(const KeyValue<K, V>& entry, std::ostream* out) {
@@ -122,9 +122,8 @@ struct WindowModel {
     for (const auto& [k, v] : entries) {
       auto& [key, start, seq] = k;
       if (InKeyRange(key, key_from, key_to) && start >= from && start <= to && Visible(start)) {
-        out.push_back({streams::Windowed<std::string>(
-                           key, streams::Window(start, start + window_size)),
-                       v});
+        out.push_back(
+            {streams::Windowed<std::string>(key, streams::Window(start, start + window_size)), v});
       }
     }
     return out;
@@ -174,8 +173,8 @@ struct SessionModel {
 // every 500 operations (reopen tests close and reopen the store there) and returns the store
 // to use from then on.
 template <typename Between>
-void RunKeyValueModel(streams::KeyValueBytesStore* store, uint64_t seed, int ops,
-                      bool exact_count, Between between) {
+void RunKeyValueModel(streams::KeyValueBytesStore* store, uint64_t seed, int ops, bool exact_count,
+                      Between between) {
   std::mt19937_64 random(seed);
   std::map<std::string, std::string> model;
   using Entries = std::vector<streams::KeyValue<std::string, std::string>>;
@@ -226,8 +225,8 @@ void RunKeyValueModel(streams::KeyValueBytesStore* store, uint64_t seed, int ops
       }
       case 6: {
         auto it = model.find(key);
-        ASSERT_EQ(store->get(key), it == model.end() ? std::nullopt
-                                                     : std::optional<std::string>(it->second));
+        ASSERT_EQ(store->get(key),
+                  it == model.end() ? std::nullopt : std::optional<std::string>(it->second));
         break;
       }
       case 7: {
@@ -268,8 +267,8 @@ void RunKeyValueModel(streams::KeyValueBytesStore* store, uint64_t seed, int ops
 // Random window operations: times move forward with jitter, some far behind (expired), on
 // `store` and the model; every read is checked. `between` as in RunKeyValueModel.
 template <typename Between>
-void RunWindowModel(streams::WindowBytesStore* store, WindowModel& model, uint64_t seed,
-                    int ops, Between between) {
+void RunWindowModel(streams::WindowBytesStore* store, WindowModel& model, uint64_t seed, int ops,
+                    Between between) {
   std::mt19937_64 random(seed);
   int64_t now = 0;
   const int64_t step = std::max<int64_t>(model.retention / 40, 1);
@@ -327,7 +326,8 @@ void RunWindowModel(streams::WindowBytesStore* store, WindowModel& model, uint64
                   Reversed(model.FetchRange(std::nullopt, std::nullopt, from, to)));
         break;
       case 9:
-        ASSERT_EQ(Drain(store->all()), model.FetchRange(std::nullopt, std::nullopt, kNoTime, kMaxTime));
+        ASSERT_EQ(Drain(store->all()),
+                  model.FetchRange(std::nullopt, std::nullopt, kNoTime, kMaxTime));
         ASSERT_EQ(Drain(store->backwardAll()),
                   Reversed(model.FetchRange(std::nullopt, std::nullopt, kNoTime, kMaxTime)));
         break;
@@ -338,8 +338,8 @@ void RunWindowModel(streams::WindowBytesStore* store, WindowModel& model, uint64
 
 // Random session operations against `store` and the model.
 template <typename Between>
-void RunSessionModel(streams::SessionBytesStore* store, SessionModel& model, uint64_t seed,
-                     int ops, Between between) {
+void RunSessionModel(streams::SessionBytesStore* store, SessionModel& model, uint64_t seed, int ops,
+                     Between between) {
   std::mt19937_64 random(seed);
   int64_t now = 0;
   const int64_t step = std::max<int64_t>(model.retention / 40, 1);
@@ -374,10 +374,9 @@ void RunSessionModel(streams::SessionBytesStore* store, SessionModel& model, uin
         model.Remove(session);
         break;
       case 4:
-        ASSERT_EQ(store->fetchSession(session.key(), session.window().start(),
-                                      session.window().end()),
-                  model.FetchSession(session.key(), session.window().start(),
-                                     session.window().end()));
+        ASSERT_EQ(
+            store->fetchSession(session.key(), session.window().start(), session.window().end()),
+            model.FetchSession(session.key(), session.window().start(), session.window().end()));
         break;
       case 5:
         ASSERT_EQ(Drain(store->findSessions(key, a, b)), model.Find(key, key, a, b));

@@ -75,9 +75,8 @@ TEST(RocksDBKeyValueStoreTest, IteratorsKeepTheirViewWhileTheStoreIsWritten) {
   store.put("bb", "inserted");
   store.flush();  // memtables to SST files under the open iterators
   store.putAll({{"a0", "x"}, {"d", "new"}});
-  EXPECT_EQ(Drain(std::move(forward)),
-            (std::vector<streams::KeyValue<std::string, std::string>>{
-                {"b", "old-b"}, {"c", "old-c"}, {"d", "old-d"}}));
+  EXPECT_EQ(Drain(std::move(forward)), (std::vector<streams::KeyValue<std::string, std::string>>{
+                                           {"b", "old-b"}, {"c", "old-c"}, {"d", "old-d"}}));
   EXPECT_EQ(Keys(std::move(backward)), (std::vector<std::string>{"d", "c", "b"}));
   EXPECT_EQ(Keys(std::move(prefix)), (std::vector<std::string>{"c"}));
   EXPECT_EQ(Keys(store.all()), (std::vector<std::string>{"a", "a0", "b", "bb", "d"}));

@@ -141,9 +141,9 @@ TEST(RocksDBResourcesTest, TheConfigSetterTunesEveryInstanceAStoreOpens) {
     store.init(context, store);
     EXPECT_EQ(setter->set, (std::vector<std::string>{"counts"}));
     EXPECT_EQ(setter->seen_config, "yes");
-    EXPECT_NE(OptionsFile(context.stateDir() / "rocksdb" / "counts")
-                  .find("max_write_buffer_number=5"),
-              std::string::npos);
+    EXPECT_NE(
+        OptionsFile(context.stateDir() / "rocksdb" / "counts").find("max_write_buffer_number=5"),
+        std::string::npos);
     store.close();
     EXPECT_EQ(setter->closed, (std::vector<std::string>{"counts"}));
   }

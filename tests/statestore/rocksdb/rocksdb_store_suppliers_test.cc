@@ -30,8 +30,8 @@ TEST(RocksDBStoreSuppliersTest, SuppliersMakePersistentStoresWithTheirScopes) {
   auto window_store = window->get();
   window_store->init(context, *window_store);
   window_store->put("k", "v", 7'300'000);
-  EXPECT_TRUE(std::filesystem::exists(context.stateDir() / "rocksdb" / "windows" /
-                                      "windows.7200000"));
+  EXPECT_TRUE(
+      std::filesystem::exists(context.stateDir() / "rocksdb" / "windows" / "windows.7200000"));
   EXPECT_EQ(window_store->fetch("k", 7'300'000), "v");
   window_store->close();
 

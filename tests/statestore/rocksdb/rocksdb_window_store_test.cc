@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "framework/api/errors.h"
@@ -123,9 +124,9 @@ TEST(RocksDBWindowStoreTest, StreamTimeAndDuplicatesSurviveReopen) {
   // Stream time 20000 was saved: window 0 is still expired (it shares the live segment).
   EXPECT_EQ(Drain(store->fetch("k", 0, 0)).size(), 0u);
   store->put("k", "third", 20'000);  // does not overwrite "late"
-  EXPECT_EQ(Drain(store->fetch("k", 20'000, 20'000)),
-            (std::vector<streams::KeyValue<int64_t, std::string>>{{20'000, "late"},
-                                                                  {20'000, "third"}}));
+  EXPECT_EQ(
+      Drain(store->fetch("k", 20'000, 20'000)),
+      (std::vector<streams::KeyValue<int64_t, std::string>>{{20'000, "late"}, {20'000, "third"}}));
   store->put("k", "dropped", 5'000);  // behind the retention
   EXPECT_EQ(Drain(store->fetch("k", 0, 30'000)).size(), 2u);
 }
@@ -138,10 +139,12 @@ TEST(RocksDBWindowStoreTest, RestoresChangelogRecordsKeyedLikeTheStore) {
   std::string other = window_key::ToStoreKey("j", 2000, 0);
   std::string expired = window_key::ToStoreKey("k", 0, 0);
   std::string newest = window_key::ToStoreKey("k", 150'000, 0);
-  std::vector<streams::ChangelogRecord> batch = {
-      {k1, std::string_view("1"), 0, 0},      {k2, std::string_view("2"), 0, 1},
-      {k1, std::nullopt, 0, 2},               {other, std::string_view("j"), 0, 3},
-      {newest, std::string_view("n"), 0, 4},  {expired, std::string_view("x"), 0, 5}};
+  std::vector<streams::ChangelogRecord> batch = {{k1, std::string_view("1"), 0, 0},
+                                                 {k2, std::string_view("2"), 0, 1},
+                                                 {k1, std::nullopt, 0, 2},
+                                                 {other, std::string_view("j"), 0, 3},
+                                                 {newest, std::string_view("n"), 0, 4},
+                                                 {expired, std::string_view("x"), 0, 5}};
   context.restorers.at("windows")(batch);
   EXPECT_EQ(store->observedStreamTime(), 150'000);
   EXPECT_EQ(store->fetch("k", 1000), std::nullopt);  // tombstone
@@ -152,6 +155,35 @@ TEST(RocksDBWindowStoreTest, RestoresChangelogRecordsKeyedLikeTheStore) {
   // A key too short to be a window key is bad changelog data: a clear error.
   std::vector<streams::ChangelogRecord> bad = {{"short", std::string_view("v"), 0, 6}};
   EXPECT_THROW(context.restorers.at("windows")(bad), streams::ProcessorStateException);
+}
+
+TEST(RocksDBWindowStoreTest, ACorruptOrLockedSegmentIsAClearErrorNamingIt) {
+  TestStoreContext context;
+  auto store = OpenStore(context, 120'000, 60'000, 1000, false);
+  store->put("k", "v", 60'000);
+  // Another store on the same directory: the segment's RocksDB lock is held.
+  RocksDBWindowStore second("windows", 120'000, 60'000, 1000, false);
+  fs::path segment = context.stateDir() / "rocksdb" / "windows" / "windows.60000";
+  try {
+    second.init(context, second);
+    ADD_FAILURE() << "a second open of the segment succeeded";
+  } catch (const streams::ProcessorStateException& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("[windows] RocksDB open failed in " + segment.string()),
+              std::string::npos)
+        << message;
+  }
+  store->close();
+  std::ofstream(segment / "CURRENT", std::ios::trunc) << "garbage";
+  RocksDBWindowStore third("windows", 120'000, 60'000, 1000, false);
+  try {
+    third.init(context, third);
+    ADD_FAILURE() << "a corrupt segment opened";
+  } catch (const streams::ProcessorStateException& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find(segment.string() + ": Corruption"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(third.isOpen());
 }
 
 }  // namespace
