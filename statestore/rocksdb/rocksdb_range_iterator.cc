@@ -54,7 +54,8 @@ bool RocksDBRangeIterator::hasNext() {
 }
 
 streams::KeyValue<std::string, std::string> RocksDBRangeIterator::next() {
-  CheckOpen();
+  if (!hasNext())
+    throw streams::InvalidStateStoreException("[" + store_name_ + "] next() past the end");
   streams::KeyValue<std::string, std::string> entry{iterator_->key().ToString(),
                                                     iterator_->value().ToString()};
   if (bounds_.reverse) {
@@ -66,7 +67,9 @@ streams::KeyValue<std::string, std::string> RocksDBRangeIterator::next() {
 }
 
 std::string RocksDBRangeIterator::peekNextKey() {
-  CheckOpen();
+  if (!hasNext()) {
+    throw streams::InvalidStateStoreException("[" + store_name_ + "] peekNextKey() past the end");
+  }
   return iterator_->key().ToString();
 }
 

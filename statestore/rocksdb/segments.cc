@@ -39,7 +39,7 @@ void Segments::OpenExisting(const std::filesystem::path& store_dir,
                             const std::map<std::string, std::string>& configs) {
   store_dir_ = store_dir;
   resources_ = &resources;
-  configs_ = &configs;
+  configs_ = configs;
   std::error_code error;
   std::filesystem::create_directories(store_dir, error);
   if (error) {
@@ -69,7 +69,7 @@ std::shared_ptr<Segment> Segments::GetOrCreate(int64_t id) {
   segment->id = id;
   segment->dir = store_dir_ / fmt::format("{}.{}", store_name_, id * interval_);
   segment->db =
-      RocksDBInstance::Open(store_name_, segment->dir, *resources_, *configs_, comparator_);
+      RocksDBInstance::Open(store_name_, segment->dir, *resources_, configs_, comparator_);
   segments_.emplace(id, segment);
   return segment;
 }

@@ -68,7 +68,7 @@ class Segments {
   const rocksdb::Comparator* comparator_;
   std::filesystem::path store_dir_;
   const RocksDBResources* resources_ = nullptr;
-  const std::map<std::string, std::string>* configs_ = nullptr;
+  std::map<std::string, std::string> configs_;  // a copy: segments open long after init
   std::map<int64_t, std::shared_ptr<Segment>> segments_;
 };
 

@@ -80,6 +80,9 @@ TEST(RocksDBKeyValueStoreTest, IteratorsKeepTheirViewWhileTheStoreIsWritten) {
   EXPECT_EQ(Keys(std::move(backward)), (std::vector<std::string>{"d", "c", "b"}));
   EXPECT_EQ(Keys(std::move(prefix)), (std::vector<std::string>{"c"}));
   EXPECT_EQ(Keys(store.all()), (std::vector<std::string>{"a", "a0", "b", "bb", "d"}));
+  auto empty = store.prefixScan("zz");
+  EXPECT_FALSE(empty->hasNext());
+  EXPECT_THROW(empty->next(), streams::InvalidStateStoreException);  // not undefined behaviour
 }
 
 TEST(RocksDBKeyValueStoreTest, ClosingTheStoreReleasesOpenIterators) {
