@@ -289,7 +289,7 @@ void StreamTask::FlushState() {
   metadata_ = nullptr;
   current_timestamp_ = stream_time_;
   try {
-    state_manager_->Flush();
+    state_manager_->FlushCache();
   } catch (const FatalTaskError&) {
     current_node = nullptr;
     throw;

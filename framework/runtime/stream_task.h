@@ -110,12 +110,14 @@ class StreamTask final : private streams::detail::TaskContext {
     commit_needed_ = false;
     commit_requested_ = false;
   }
-  // Flushes the stores (caches forward and log their dirty entries): before every commit's
-  // producer flush / transaction commit. Errors of the records a cache flush forwards go to
+  // Flushes the stores' caches (they forward and log their dirty entries): before every
+  // commit's producer flush / transaction commit. The backends are made durable only when a
+  // checkpoint is written (Checkpoint, clean Close). Errors of the records a cache flush forwards go to
   // the handlers as a punctuator's would; kFail throws StreamsException.
   void FlushState();
-  // Writes the checkpoint with the changelog offsets acknowledged in `written` (at_least_once,
-  // after a successful commit).
+  // Notes the changelog offsets acknowledged in `written` and, once they moved more than 10,000
+  // records past the checkpoint, flushes the stores and writes it (at_least_once, after a
+  // successful commit; Kafka's maybeCheckpoint).
   void Checkpoint(const std::map<TopicPartition, int64_t>& written);
   // Closes every node (close() of each processor), then the stores: `clean` flushes them and
   // writes the checkpoint (`written` as for Checkpoint), dirty just closes them. Queued records

@@ -200,6 +200,21 @@ void ProcessorStateManager::logChange(const std::string& store, std::string_view
   options_.collector->Send(options_.task_id, record);
 }
 
+void ProcessorStateManager::FlushCache() {
+  for (auto& store : stores_) {
+    if (store.store == nullptr || !store.store->isOpen()) continue;
+    try {
+      store.store->flushCache();
+    } catch (const streams::StreamsException&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw ProcessorStateException("[task " + options_.task_id.toString() + "] flushing the " +
+                                    "cache of state store " + store.info->builder->name() +
+                                    " failed: " + e.what());
+    }
+  }
+}
+
 void ProcessorStateManager::Flush() {
   for (auto& store : stores_) {
     if (store.store == nullptr || !store.store->isOpen()) continue;
@@ -225,7 +240,8 @@ std::map<TopicPartition, int64_t> ProcessorStateManager::CheckpointableOffsets()
   return result;
 }
 
-void ProcessorStateManager::Checkpoint(const std::map<TopicPartition, int64_t>& written) {
+void ProcessorStateManager::Checkpoint(const std::map<TopicPartition, int64_t>& written,
+                                       bool enforce) {
   if (!initialized_ || dir_.empty()) return;
   for (const auto& store : stores_) {
     if (!store.changelog) continue;
@@ -237,6 +253,15 @@ void ProcessorStateManager::Checkpoint(const std::map<TopicPartition, int64_t>& 
   std::map<TopicPartition, int64_t> offsets = CheckpointableOffsets();
   if (offsets == checkpointed_ && std::filesystem::exists(checkpoint_.file())) return;
   if (offsets.empty() && checkpointed_.empty()) return;
+  if (!enforce) {
+    int64_t delta = 0;
+    for (const auto& [partition, offset] : offsets) {
+      auto it = checkpointed_.find(partition);
+      delta += offset - (it == checkpointed_.end() ? 0 : it->second);
+    }
+    if (delta <= kOffsetDeltaThresholdForCheckpoint) return;
+    Flush();  // the checkpoint may only name offsets the backend holds durably
+  }
   if (Status status = checkpoint_.Write(offsets); !status.ok()) {
     log_->warn("[task {}] cannot write the checkpoint: {}", options_.task_id.toString(),
                status.ToString());
@@ -252,7 +277,7 @@ void ProcessorStateManager::Close(bool clean, const std::map<TopicPartition, int
   if (clean && initialized_) {
     try {
       Flush();
-      Checkpoint(written);
+      Checkpoint(written, /*enforce=*/true);
     } catch (const std::exception& e) {
       log_->error("[task {}] closing the stores cleanly failed ({}); closing them dirty", task,
                   e.what());

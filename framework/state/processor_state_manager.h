@@ -87,13 +87,19 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   // the last offset as restored. Throws ProcessorStateException when the store fails.
   void Restore(const TopicPartition& partition, std::span<const streams::ChangelogRecord> batch);
 
-  // Flushes every store (caches send their dirty entries downstream and to the changelog).
-  // Call before the producer's flush / the transaction's commit.
+  // Flushes every store's cache: dirty entries go downstream and to the changelog (Kafka's
+  // flushCache). Call at every commit, before the producer's flush / the transaction's commit.
+  void FlushCache();
+  // Flushes every store, making it durable in its backend (a RocksDB memtable flush).
   void Flush();
   // Notes the acknowledged offsets of the task's changelog partitions among `written` (the
-  // collector's offsets) and writes the checkpoint of the persistent logged stores. A failed
-  // write is logged (the next commit tries again).
-  void Checkpoint(const std::map<TopicPartition, int64_t>& written);
+  // collector's offsets); when `enforce`, or when they moved more than
+  // kOffsetDeltaThresholdForCheckpoint records past the checkpoint (Kafka's rule, so a commit
+  // every 100 ms does not flush RocksDB and fsync a file each time), flushes the stores and
+  // writes the checkpoint of the persistent logged stores. A failed write is logged (the next
+  // commit tries again).
+  void Checkpoint(const std::map<TopicPartition, int64_t>& written, bool enforce = false);
+  static constexpr int64_t kOffsetDeltaThresholdForCheckpoint = 10000;
   // Closes the stores and releases the directory. `clean`: flush first and write the
   // checkpoint (`written` as for Checkpoint); dirty: just close, leaving no new checkpoint.
   void Close(bool clean, const std::map<TopicPartition, int64_t>& written);

@@ -22,6 +22,7 @@ class KeyValueStoreFacade final : public KeyValueStore<K, V> {
   const std::string& name() const override { return inner_->name(); }
   void init(StateStoreContext& context, StateStore& root) override { inner_->init(context, root); }
   void flush() override { inner_->flush(); }
+  void flushCache() override { inner_->flushCache(); }
   void close() override { inner_->close(); }
   bool persistent() const override { return inner_->persistent(); }
   bool isOpen() const override { return inner_->isOpen(); }

@@ -23,7 +23,13 @@ class StateStore {
   // StreamsException (or ProcessorStateException) when the store cannot be opened.
   virtual void init(StateStoreContext& context, StateStore& root) = 0;
   // Makes every write so far durable in the backend and sent to the changelog (caches flush).
+  // The runtime calls it before it writes a checkpoint (Kafka's flush).
   virtual void flush() = 0;
+  // Writes what caching layers hold through to the layers below (so to the changelog and
+  // downstream), without making the backend durable (Kafka's flushCache): the runtime calls it
+  // at every commit; flush() (a RocksDB memtable flush) only when it checkpoints. Layers pass it
+  // down; stores without a cache have nothing to do.
+  virtual void flushCache() {}
   // Flushes and releases the store; it may not be used afterwards. Closing twice is allowed.
   virtual void close() = 0;
   // True for stores that keep data on disk (RocksDB), false for in-memory ones.

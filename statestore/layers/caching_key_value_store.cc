@@ -54,6 +54,11 @@ void CachingKeyValueStore::WriteThrough(const std::string& key,
   if (listener_) listener_(key, value, send_old_values_ ? old_value : std::nullopt, timestamp);
 }
 
+void CachingKeyValueStore::flushCache() {
+  if (cache_) cache_->Flush(namespace_);
+  inner_->flushCache();
+}
+
 void CachingKeyValueStore::flush() {
   if (cache_) cache_->Flush(namespace_);
   inner_->flush();

@@ -84,6 +84,11 @@ void CachingSessionStore::WriteThrough(const Windowed<std::string>& session,
     listener_(session, aggregate, send_old_values_ ? old_value : std::nullopt, timestamp);
 }
 
+void CachingSessionStore::flushCache() {
+  if (cache_) cache_->Flush(namespace_);
+  inner_->flushCache();
+}
+
 void CachingSessionStore::flush() {
   if (cache_) cache_->Flush(namespace_);
   inner_->flush();

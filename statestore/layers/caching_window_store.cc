@@ -89,6 +89,11 @@ void CachingWindowStore::WriteThrough(const std::string& key, int64_t window_sta
   }
 }
 
+void CachingWindowStore::flushCache() {
+  if (cache_) cache_->Flush(namespace_);
+  inner_->flushCache();
+}
+
 void CachingWindowStore::flush() {
   if (cache_) cache_->Flush(namespace_);
   inner_->flush();

@@ -35,6 +35,7 @@ class CachingWindowStore final
   const std::string& name() const override { return inner_->name(); }
   void init(streams::StateStoreContext& context, streams::StateStore& root) override;
   void flush() override;
+  void flushCache() override;
   void close() override;
   bool persistent() const override { return inner_->persistent(); }
   bool isOpen() const override { return inner_->isOpen(); }

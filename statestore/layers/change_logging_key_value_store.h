@@ -23,6 +23,7 @@ class ChangeLoggingKeyValueStore final : public streams::KeyValueBytesStore {
   const std::string& name() const override { return inner_->name(); }
   void init(streams::StateStoreContext& context, streams::StateStore& root) override;
   void flush() override { inner_->flush(); }
+  void flushCache() override { inner_->flushCache(); }
   void close() override { inner_->close(); }
   bool persistent() const override { return inner_->persistent(); }
   bool isOpen() const override { return inner_->isOpen(); }

@@ -40,6 +40,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
+  void flushCache() override { inner_->flushCache(); }
   void flush() override {
     LatencyTimer timer(metrics_.flush_latency_ns);
     ++metrics_.flushes;

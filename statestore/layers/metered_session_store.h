@@ -40,6 +40,7 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
+  void flushCache() override { inner_->flushCache(); }
   void flush() override {
     LatencyTimer timer(metrics_.flush_latency_ns);
     ++metrics_.flushes;

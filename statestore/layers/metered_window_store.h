@@ -41,6 +41,7 @@ class MeteredWindowStore final : public streams::WindowStore<K, V>,
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
+  void flushCache() override { inner_->flushCache(); }
   void flush() override {
     LatencyTimer timer(metrics_.flush_latency_ns);
     ++metrics_.flushes;

@@ -24,6 +24,7 @@ class WrappedSessionStore : public streams::SessionBytesStore {
     inner_->init(context, root);
   }
   void flush() override { inner_->flush(); }
+  void flushCache() override { inner_->flushCache(); }
   void close() override { inner_->close(); }
   bool persistent() const override { return inner_->persistent(); }
   bool isOpen() const override { return inner_->isOpen(); }

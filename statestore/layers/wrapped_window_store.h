@@ -22,6 +22,7 @@ class WrappedWindowStore : public streams::WindowBytesStore {
     inner_->init(context, root);
   }
   void flush() override { inner_->flush(); }
+  void flushCache() override { inner_->flushCache(); }
   void close() override { inner_->close(); }
   bool persistent() const override { return inner_->persistent(); }
   bool isOpen() const override { return inner_->isOpen(); }

@@ -54,6 +54,7 @@ class TestKeyValueStore final : public streams::KeyValueStore<K, V> {
     });
     open_ = true;
   }
+  void flushCache() override { ++cache_flushes; }
   void flush() override {
     ++flushes;
     if (persistent_ && open_) Save();
@@ -113,6 +114,7 @@ class TestKeyValueStore final : public streams::KeyValueStore<K, V> {
   int64_t approximateNumEntries() override { return static_cast<int64_t>(map_.size()); }
 
   int flushes = 0;
+  int cache_flushes = 0;
   int64_t restored = 0;
 
  private:

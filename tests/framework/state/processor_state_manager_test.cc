@@ -153,12 +153,26 @@ TEST_F(ProcessorStateManagerTest, RestoreAppliesBatchesAndTracksTheOffset) {
   EXPECT_EQ(read->at(TopicPartition{"app-counts-changelog", 2}), 12);
 }
 
-TEST_F(ProcessorStateManagerTest, CommitCheckpointsAckedOffsetsUnderAtLeastOnce) {
+TEST_F(ProcessorStateManagerTest, CommitCheckpointsOnceTheChangelogMovedTenThousandRecords) {
   auto manager = Make(false);
   manager->InitializeStores();
   Counts(*manager).put("a", "1");
-  manager->Flush();
   manager->Checkpoint(collector_.offsets());
+  EXPECT_FALSE(fs::exists(TaskDir() / ".checkpoint"));  // 1 record: not worth a flush
+  for (int i = 0; i <= ProcessorStateManager::kOffsetDeltaThresholdForCheckpoint; ++i) {
+    Counts(*manager).put("k" + std::to_string(i), "v");
+  }
+  manager->Checkpoint(collector_.offsets());
+  auto read = OffsetCheckpoint(TaskDir() / ".checkpoint").Read();
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->at(TopicPartition{"app-counts-changelog", 2}), 10001);
+}
+
+TEST_F(ProcessorStateManagerTest, AnEnforcedCheckpointIsWrittenWhateverTheDelta) {
+  auto manager = Make(false);
+  manager->InitializeStores();
+  Counts(*manager).put("a", "1");
+  manager->Checkpoint(collector_.offsets(), /*enforce=*/true);
   auto read = OffsetCheckpoint(TaskDir() / ".checkpoint").Read();
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->at(TopicPartition{"app-counts-changelog", 2}), 0);
@@ -216,7 +230,7 @@ TEST_F(ProcessorStateManagerTest, DirtyCloseUnderAtLeastOnceKeepsTheLastCommitte
     auto manager = Make(false);
     manager->InitializeStores();
     Counts(*manager).put("a", "1");
-    manager->Checkpoint(collector_.offsets());
+    manager->Checkpoint(collector_.offsets(), /*enforce=*/true);
     Counts(*manager).put("a", "2");
     manager->Close(false, collector_.offsets());
   }

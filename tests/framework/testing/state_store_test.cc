@@ -98,7 +98,7 @@ TEST(StateStoreDriverTest, StoreWithLoggingDisabledWritesNoChangelog) {
   EXPECT_EQ(driver.producedTopicNames(), (std::set<std::string>{"counts-out"}));
 }
 
-TEST(StateStoreDriverTest, StoresFlushAfterEveryPipedRecord) {
+TEST(StateStoreDriverTest, StoreCachesFlushAfterEveryPipedRecordButNotTheStores) {
   TopologyTestDriver driver(
       CountingTopology(TestKeyValueStoreBuilder<S, int64_t>("counts", Serdes::String(),
                                                             Serdes::Int64())),
@@ -106,10 +106,14 @@ TEST(StateStoreDriverTest, StoresFlushAfterEveryPipedRecord) {
   auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
   auto* store = dynamic_cast<TestKeyValueStore<S, int64_t>*>(driver.getStateStore("counts"));
   ASSERT_NE(store, nullptr);
-  const int before = store->flushes;
+  const int cache_flushes = store->cache_flushes;
+  const int flushes = store->flushes;
   in.pipeInput("a", "x", 1);
   in.pipeInput("a", "x", 2);
-  EXPECT_EQ(store->flushes, before + 2);
+  // A commit per record, as Kafka's driver: caches flush; the backend (RocksDB's memtables)
+  // only with a checkpoint, which the driver never writes.
+  EXPECT_EQ(store->cache_flushes, cache_flushes + 2);
+  EXPECT_EQ(store->flushes, flushes);
 }
 
 TEST(StateStoreDriverTest, ProcessorNotConnectedToTheStoreFailsAtInit) {
