@@ -18,6 +18,7 @@
 #include "framework/client/admin.h"
 #include "framework/client/check_properties.h"
 #include "framework/runtime/stream_thread.h"
+#include "statestore/rocksdb/rocksdb_resources.h"
 #include "framework/topology/describe.h"
 #include "framework/topology/topology_builder.h"
 
@@ -73,6 +74,13 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     LockStateDirectory();
     state_directory_ = std::make_shared<framework::state::StateDirectory>(
         config_.stateDir(), config_.applicationId());
+    if (!built_->stores().empty()) {
+      // One block cache and write buffer manager for every RocksDB store of the process: the
+      // memory bound (docs/design/state-backends.md).
+      rocksdb_resources_ = std::make_unique<statestore::RocksDBResources>(
+          static_cast<size_t>(config_.rocksDBMemoryMaxBytes()), 0.5,
+          config_.rocksDBConfigSetter());
+    }
     client_id_ = config_.clientId().empty() ? config_.applicationId() + "-" + process_id_
                                             : config_.clientId();
     bootstrap_ = config_.bootstrapServers();
@@ -562,6 +570,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     {
       std::lock_guard lock(mutex_);
       options.restore_listener = restore_listener_;
+      options.rocksdb_resources = rocksdb_resources_.get();
     }
     options.transactional_id =
         config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
@@ -672,6 +681,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<const framework::topology::BuiltTopology> built_;
   std::shared_ptr<framework::state::StateDirectory> state_directory_;
+  // Declared before the threads, so it is destroyed after them (their stores use it).
+  std::unique_ptr<statestore::RocksDBResources> rocksdb_resources_;
   std::string process_id_;
   std::string client_id_;
   int lock_fd_ = -1;

@@ -483,6 +483,7 @@ std::unique_ptr<StreamTask> StreamThread::MakeTask(const streams::TaskId& id) {
     state_options.collector = collector_.get();
     state_options.app_configs = options_.config.values();
     state_options.thread_cache = thread_cache_.get();
+    state_options.rocksdb_resources = options_.rocksdb_resources;
     std::vector<const topology::StoreInfo*> stores;
     for (const auto& name : sub.stores) stores.push_back(options_.topology->FindStore(name));
     state = std::make_unique<state::ProcessorStateManager>(

@@ -78,6 +78,9 @@ class StreamThread final : private client::RebalanceListener {
     std::shared_ptr<state::StateDirectory> state_directory;
     // Told about every store restoration (KafkaStreams::setGlobalStateRestoreListener).
     std::shared_ptr<streams::StateRestoreListener> restore_listener;
+    // The process's RocksDB block cache and write buffer manager (rocksdb.memory.max.bytes),
+    // shared by every RocksDB store of every thread; outlives the threads.
+    statestore::RocksDBResources* rocksdb_resources = nullptr;
     // Called on this thread at every state change, and once when it ends (with the error that
     // ended it, or null after a requested shutdown).
     std::function<void(State old_state, State new_state)> on_state_change;
