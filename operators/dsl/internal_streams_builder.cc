@@ -20,6 +20,16 @@ std::string InternalStreamsBuilder::NameOrGenerate(const Named& named, std::stri
   return named.name() ? *named.name() : generated;
 }
 
+std::string InternalStreamsBuilder::NewStoreName(std::string_view prefix) {
+  return NewProcessorName(std::string(prefix) + std::string(node_names::kStateStore));
+}
+
+void InternalStreamsBuilder::AddStateStore(const AbstractStoreBuilder& builder,
+                                           std::vector<std::string> processors) {
+  CheckNotBuilt();
+  topology_.addStateStore(builder, std::move(processors));
+}
+
 RepartitionNames InternalStreamsBuilder::NewRepartitionNames(const std::string& name) {
   const std::string_view suffix = node_names::kRepartitionTopicSuffix;
   RepartitionNames names;

@@ -10,6 +10,7 @@
 
 #include "framework/api/detail/node_factory.h"
 #include "framework/api/topology.h"
+#include "statestore/api/store_builder.h"
 #include "operators/dsl/named.h"
 
 namespace brook::streams::detail {
@@ -48,10 +49,16 @@ class InternalStreamsBuilder {
   // counter moves either way, so naming one operator does not rename the others.
   std::string NameOrGenerate(const Named& named, std::string_view prefix);
 
+  // Kafka's newStoreName: `prefix`, "STATE-STORE-" and the counter as ten digits
+  // ("KSTREAM-AGGREGATE-STATE-STORE-0000000001"); moves the shared counter.
+  std::string NewStoreName(std::string_view prefix);
+
   RepartitionNames NewRepartitionNames(const std::string& name);
 
   // Adds a node; throws TopologyException for a duplicate name, StreamsException after Build.
   void AddNode(std::shared_ptr<NodeFactory> node);
+  // Adds a store (a copy of `builder`) used by `processors`.
+  void AddStateStore(const AbstractStoreBuilder& builder, std::vector<std::string> processors);
   // Registers the repartition topic "<name>" (decorated with the application id at run time).
   void AddInternalTopic(const std::string& name, std::optional<int32_t> partitions);
 

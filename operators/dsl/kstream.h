@@ -15,6 +15,7 @@
 #include "framework/api/serde.h"
 #include "framework/api/timestamp_extractor.h"
 #include "operators/dsl/branched.h"
+#include "operators/dsl/grouped.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/mapper_traits.h"
 #include "operators/dsl/named.h"
@@ -35,6 +36,8 @@ namespace brook::streams {
 
 template <typename K, typename V>
 class BranchedKStream;
+template <typename K, typename V>
+class KGroupedStream;
 
 // A stream of records (Kafka Streams' KStream): each operator adds a node to the topology of
 // the StreamsBuilder the stream came from and returns the stream of what that node forwards.
@@ -355,6 +358,32 @@ class KStream {
     return processValues(std::move(supplier), Named(), std::move(stores));
   }
 
+  // The stream grouped by its key, for aggregations (see KGroupedStream). Serdes: Grouped's,
+  // else this stream's. When the key may have changed since the stream was read, the
+  // aggregation repartitions first.
+  KGroupedStream<K, V> groupByKey(const Grouped<K, V>& grouped = Grouped<K, V>()) const {
+    return KGroupedStream<K, V>(
+        builder_, name_, grouped.keySerdeOrNull() ? grouped.keySerdeOrNull() : key_serde_,
+        grouped.valueSerdeOrNull() ? grouped.valueSerdeOrNull() : value_serde_, source_nodes_,
+        repartition_required_, grouped.name());
+  }
+
+  // The stream grouped by the key selector(key, value) returns: a selectKey node
+  // (KSTREAM-KEY-SELECT-<n>, or Grouped's name) and, at the aggregation, a repartition.
+  // Serdes: Grouped's; the value serde defaults to this stream's.
+  template <typename KR = detail::Deduced, detail::KeyValueCallable<K, V> F>
+  auto groupBy(F selector, const Grouped<detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>,
+                                         V>& grouped = {}) const {
+    using KOut = detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>;
+    detail::RequireCallable(selector, "groupBy(): key selector");
+    KStream<KOut, V> keyed = selectKey<KOut>(
+        std::move(selector), grouped.name() ? Named::as(*grouped.name()) : Named());
+    return KGroupedStream<KOut, V>(
+        builder_, keyed.name(), grouped.keySerdeOrNull(),
+        grouped.valueSerdeOrNull() ? grouped.valueSerdeOrNull() : value_serde_, source_nodes_,
+        true, grouped.name());
+  }
+
   // --- For the DSL's own operators (groupByKey, joins, toTable); not needed by applications.
 
   // The node whose output this stream is.
@@ -418,3 +447,6 @@ class KStream {
 }  // namespace brook::streams
 
 #include "operators/dsl/branched_kstream.h"  // IWYU pragma: export (split() returns one)
+#include "operators/dsl/kgrouped_stream.h"   // IWYU pragma: export (groupBy returns one)
+#include "operators/dsl/ktable.h"            // IWYU pragma: export
+#include "operators/dsl/time_windowed_kstream.h"  // IWYU pragma: export

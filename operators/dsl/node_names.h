@@ -22,6 +22,17 @@ inline constexpr std::string_view kPrinter = "KSTREAM-PRINTER-";
 inline constexpr std::string_view kProcessor = "KSTREAM-PROCESSOR-";
 inline constexpr std::string_view kProcessValues = "KSTREAM-PROCESSVALUES-";
 inline constexpr std::string_view kRepartition = "KSTREAM-REPARTITION-";
+inline constexpr std::string_view kAggregate = "KSTREAM-AGGREGATE-";
+inline constexpr std::string_view kReduce = "KSTREAM-REDUCE-";
+inline constexpr std::string_view kTableSource = "KTABLE-SOURCE-";
+inline constexpr std::string_view kTableFilter = "KTABLE-FILTER-";
+inline constexpr std::string_view kTableMapValues = "KTABLE-MAPVALUES-";
+inline constexpr std::string_view kTableToStream = "KTABLE-TOSTREAM-";
+inline constexpr std::string_view kTableSuppress = "KTABLE-SUPPRESS-";
+
+// Generated store names: an operator's prefix, then this, then the counter (Kafka's
+// InternalStreamsBuilder.newStoreName): KSTREAM-AGGREGATE-STATE-STORE-0000000001.
+inline constexpr std::string_view kStateStore = "STATE-STORE-";
 
 // Appended to a repartition name to make its topic ("<name>-repartition").
 inline constexpr std::string_view kRepartitionTopicSuffix = "-repartition";
