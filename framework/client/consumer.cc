@@ -309,7 +309,8 @@ Result<std::optional<int64_t>> Consumer::Position(const TopicPartition& partitio
 }
 
 Result<std::map<TopicPartition, int64_t>> Consumer::Committed(
-    const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) {
+    const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout,
+    std::map<TopicPartition, std::string>* metadata) {
   std::map<TopicPartition, int64_t> offsets;
   if (partitions.empty()) return offsets;
   PartitionListPtr list = ToPartitionList(partitions);
@@ -320,14 +321,20 @@ Result<std::map<TopicPartition, int64_t>> Consumer::Committed(
       PartitionErrors(list.get(), fmt::format("[{}] committed offset of", name_)));
   for (int i = 0; i < list->cnt; ++i) {
     const rd_kafka_topic_partition_t& part = list->elems[i];
-    if (part.offset >= 0) offsets[{part.topic, part.partition}] = part.offset;
+    if (part.offset < 0) continue;
+    offsets[{part.topic, part.partition}] = part.offset;
+    if (metadata != nullptr && part.metadata != nullptr && part.metadata_size > 0) {
+      (*metadata)[{part.topic, part.partition}] =
+          std::string(static_cast<const char*>(part.metadata), part.metadata_size);
+    }
   }
   return offsets;
 }
 
-Status Consumer::CommitSync(const std::map<TopicPartition, int64_t>& offsets) {
+Status Consumer::CommitSync(const std::map<TopicPartition, int64_t>& offsets,
+                            const std::map<TopicPartition, std::string>* metadata) {
   if (offsets.empty()) return Status::Ok();
-  PartitionListPtr list = ToPartitionList(offsets);
+  PartitionListPtr list = ToPartitionList(offsets, metadata);
   BROOK_RETURN_IF_ERROR(KafkaStatus(rd_kafka_commit(handle_, list.get(), /*async=*/0),
                                     fmt::format("[{}] commit", name_)));
   return PartitionErrors(list.get(), fmt::format("[{}] commit", name_));

@@ -114,14 +114,18 @@ class Consumer {
   // The group's committed offsets (the next offset to read) of `partitions`, asked of the group
   // coordinator; a partition with none committed is absent from the map. Unstable offsets
   // (a transaction pending) are waited for up to `timeout`. Errors: TimedOut, Unavailable, ...
-  Result<std::map<TopicPartition, int64_t>> Committed(const std::vector<TopicPartition>& partitions,
-                                                      std::chrono::milliseconds timeout);
+  // `metadata`, when given, receives each committed offset's metadata string (empty: none).
+  Result<std::map<TopicPartition, int64_t>> Committed(
+      const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout,
+      std::map<TopicPartition, std::string>* metadata = nullptr);
 
   // Commits `offsets` (partition -> next offset to read) for the group and waits for the
   // coordinator's answer. An empty map is a no-op. Errors: the first partition's error, e.g.
   // FailedPrecondition for ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID after the consumer was
   // kicked out of the group (its partitions are being revoked or were lost).
-  Status CommitSync(const std::map<TopicPartition, int64_t>& offsets);
+  // `metadata` (may be null) gives some partitions a metadata string committed with the offset.
+  Status CommitSync(const std::map<TopicPartition, int64_t>& offsets,
+                    const std::map<TopicPartition, std::string>* metadata = nullptr);
 
   // The consumer's current group membership, for Producer::SendOffsetsToTransaction. Take it
   // right before the call: it is a snapshot, stale after the next rebalance.

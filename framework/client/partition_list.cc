@@ -1,5 +1,8 @@
 #include "framework/client/partition_list.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace brook::framework::client {
 
 PartitionListPtr ToPartitionList(const std::vector<TopicPartition>& partitions) {
@@ -10,10 +13,20 @@ PartitionListPtr ToPartitionList(const std::vector<TopicPartition>& partitions) 
   return list;
 }
 
-PartitionListPtr ToPartitionList(const std::map<TopicPartition, int64_t>& offsets) {
+PartitionListPtr ToPartitionList(const std::map<TopicPartition, int64_t>& offsets,
+                                 const std::map<TopicPartition, std::string>* metadata) {
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
   for (const auto& [tp, offset] : offsets) {
-    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+    rd_kafka_topic_partition_t* element =
+        rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    element->offset = offset;
+    if (metadata == nullptr) continue;
+    auto it = metadata->find(tp);
+    if (it == metadata->end() || it->second.empty()) continue;
+    // librdkafka frees it with the list (rd_free, i.e. free).
+    element->metadata = std::malloc(it->second.size());
+    std::memcpy(element->metadata, it->second.data(), it->second.size());
+    element->metadata_size = it->second.size();
   }
   return list;
 }

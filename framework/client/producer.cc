@@ -266,9 +266,10 @@ TxnResult Producer::BeginTransaction() {
 
 TxnResult Producer::SendOffsetsToTransaction(const std::map<TopicPartition, int64_t>& offsets,
                                              const ConsumerGroupMetadata& group,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout,
+                                             const std::map<TopicPartition, std::string>* metadata) {
   if (offsets.empty()) return {};
-  PartitionListPtr list = ToPartitionList(offsets);
+  PartitionListPtr list = ToPartitionList(offsets, metadata);
   return ToTxnResult(handle_,
                      rd_kafka_send_offsets_to_transaction(handle_, list.get(), group.get(),
                                                           static_cast<int>(timeout.count())),

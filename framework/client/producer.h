@@ -138,9 +138,11 @@ class Producer {
   TxnResult BeginTransaction();
   // Adds the consumer group's offsets (partition -> next offset to read) to the transaction;
   // they are committed with it. An empty map is a no-op. `group` from Consumer::GroupMetadata().
+  // `metadata` (may be null) gives some partitions a metadata string committed with the offset.
   TxnResult SendOffsetsToTransaction(const std::map<TopicPartition, int64_t>& offsets,
                                      const ConsumerGroupMetadata& group,
-                                     std::chrono::milliseconds timeout);
+                                     std::chrono::milliseconds timeout,
+                                     const std::map<TopicPartition, std::string>* metadata = nullptr);
   // Flushes, then commits. A record that failed makes the commit fail as kAbortable.
   TxnResult CommitTransaction(std::chrono::milliseconds timeout);
   // Drops the records not yet delivered and aborts: read_committed consumers never see the

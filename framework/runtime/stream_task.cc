@@ -1,5 +1,7 @@
 #include "framework/runtime/stream_task.h"
 
+#include "framework/runtime/partition_time_metadata.h"
+
 #include <algorithm>
 
 #include "common/logging.h"
@@ -183,6 +185,7 @@ bool StreamTask::ProcessOne() {
   --buffered_;
   if (!item.skip) {
     stream_time_ = std::max(stream_time_, item.timestamp);
+    next->processed_time = std::max(next->processed_time, item.timestamp);
     streams::RecordMetadata metadata{item.raw.topic, item.raw.partition, item.raw.offset};
     metadata_ = &metadata;
     current_timestamp_ = item.timestamp;
@@ -204,6 +207,25 @@ bool StreamTask::ProcessOne() {
   next->next_offset = item.raw.offset + 1;
   commit_needed_ = true;
   return true;
+}
+
+std::map<TopicPartition, std::string> StreamTask::commit_metadata() const {
+  std::map<TopicPartition, std::string> metadata;
+  for (const auto& queue : queues_) {
+    if (queue.next_offset >= 0 && queue.processed_time >= 0) {
+      metadata[queue.partition] = EncodePartitionTime(queue.processed_time);
+    }
+  }
+  return metadata;
+}
+
+void StreamTask::InitializePartitionTime(const TopicPartition& partition, int64_t time) {
+  for (auto& queue : queues_) {
+    if (queue.partition != partition) continue;
+    queue.processed_time = std::max(queue.processed_time, time);
+    queue.partition_time = std::max(queue.partition_time, time);
+    stream_time_ = std::max(stream_time_, time);
+  }
 }
 
 std::map<TopicPartition, int64_t> StreamTask::consumed_offsets() const {

@@ -103,6 +103,13 @@ class StreamTask final : private streams::detail::TaskContext {
   int64_t current_timestamp() const { return current_timestamp_; }
   // The next offset to consume of each input partition that has made progress.
   std::map<TopicPartition, int64_t> consumed_offsets() const;
+  // The metadata to commit with consumed_offsets(): each partition's time (the largest
+  // timestamp processed from it; partition_time_metadata.h).
+  std::map<TopicPartition, std::string> commit_metadata() const;
+  // Restores a partition's time from its committed metadata, and the stream time with it (the
+  // largest partition time), so windows closed before a restart stay closed (Kafka's
+  // initializeTaskTime). Ignored for partitions the task does not read.
+  void InitializePartitionTime(const TopicPartition& partition, int64_t time);
   // True when records were processed since the last MarkCommitted, or a processor asked.
   bool commit_needed() const { return commit_needed_ || commit_requested_; }
   bool commit_requested() const { return commit_requested_; }
@@ -138,7 +145,8 @@ class StreamTask final : private streams::detail::TaskContext {
     streams::detail::SourceInstance* source;
     std::deque<Queued> records;
     int64_t partition_time = -1;
-    int64_t next_offset = -1;  // -1: nothing consumed yet
+    int64_t processed_time = -1;  // the largest timestamp processed (the commit metadata)
+    int64_t next_offset = -1;     // -1: nothing consumed yet
   };
 
   // TaskContext.

@@ -1,5 +1,7 @@
 #include "framework/runtime/stream_thread.h"
 
+#include "framework/runtime/partition_time_metadata.h"
+
 #include <algorithm>
 
 namespace brook::framework::runtime {
@@ -309,9 +311,11 @@ bool StreamThread::Commit() {
   // without a request to the broker.
   std::lock_guard tasks_lock(tasks_mutex_);
   std::map<TopicPartition, int64_t> offsets;
+  std::map<TopicPartition, std::string> metadata;  // partition times (Kafka's)
   for (const auto& [id, task] : tasks_) {
     if (!task->commit_needed()) continue;
     for (const auto& [partition, offset] : task->consumed_offsets()) offsets[partition] = offset;
+    metadata.merge(task->commit_metadata());
   }
   // The stores first: caches flush into the changelogs (and downstream) before the producer's
   // flush or the transaction's commit, so the committed offsets never run ahead of the state.
@@ -330,7 +334,7 @@ bool StreamThread::Commit() {
     if (!flushed.ok()) {
       throw StreamsException("[" + options_.name + "] cannot commit: " + flushed.ToString());
     }
-    Status committed = consumer_->CommitSync(offsets);
+    Status committed = consumer_->CommitSync(offsets, &metadata);
     if (!committed.ok()) {
       // The group is rebalancing: the records are processed again by the next owner (at least
       // once).
@@ -347,7 +351,7 @@ bool StreamThread::Commit() {
         return false;
       }
       client::TxnResult sent =
-          producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout);
+          producer_->SendOffsetsToTransaction(offsets, *group, kTransactionTimeout, &metadata);
       for (int attempt = 0; !sent.ok() && sent.kind == client::TxnErrorKind::kRetriable &&
                             attempt < 3;
            ++attempt) {
@@ -445,11 +449,34 @@ void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& parti
     }
     grouped[streams::TaskId{sub, partition.partition}].push_back(partition);
   }
+  // The partition times committed with the offsets restore each new task's stream time.
+  std::map<TopicPartition, std::string> committed_metadata;
+  {
+    std::vector<TopicPartition> fresh;
+    for (const auto& [id, inputs] : grouped) {
+      if (tasks_.count(id) == 0) fresh.insert(fresh.end(), inputs.begin(), inputs.end());
+    }
+    if (!fresh.empty()) {
+      auto committed = consumer_->Committed(fresh, kTransactionTimeout, &committed_metadata);
+      if (!committed.ok()) {
+        log_->warn("[{}] cannot read the committed partition times ({}); tasks start with no "
+                   "stream time",
+                   options_.name, committed.status().ToString());
+      }
+    }
+  }
   for (auto& [id, inputs] : grouped) {
     auto task = MakeTask(id);
     for (const auto& input : inputs) {
       task->AddInput(input);
       task_of_partition_[input] = task.get();
+      auto it = committed_metadata.find(input);
+      if (it == committed_metadata.end()) continue;
+      if (std::optional<int64_t> time = DecodePartitionTime(it->second)) {
+        task->InitializePartitionTime(input, *time);
+        log_->debug("[{}] task {}: {} resumes at partition time {}", options_.name,
+                    id.toString(), input.ToString(), *time);
+      }
     }
     StartTask(*task);
     tasks_[id] = std::move(task);
