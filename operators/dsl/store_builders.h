@@ -8,6 +8,23 @@
 
 namespace brook::streams::detail {
 
+// Applies Materialized's caching and logging to `builder` and returns the topology's copy.
+template <typename Builder, typename K, typename V, typename S>
+std::shared_ptr<AbstractStoreBuilder> Configured(Builder& builder,
+                                                 const Materialized<K, V, S>& materialized) {
+  if (materialized.cachingEnabled()) {
+    builder.withCachingEnabled();
+  } else {
+    builder.withCachingDisabled();
+  }
+  if (materialized.loggingEnabled()) {
+    builder.withLoggingEnabled(materialized.logConfig());
+  } else {
+    builder.withLoggingDisabled();
+  }
+  return builder.clone();
+}
+
 // The store builder of a DSL key-value aggregation or table (Kafka's
 // KeyValueStoreMaterializer): Materialized's supplier, else a RocksDB (or in-memory) timestamped
 // key-value store named `name`; its serdes, logging and caching.
@@ -22,17 +39,7 @@ std::shared_ptr<AbstractStoreBuilder> TimestampedKeyValueStoreFor(
   }
   auto builder = Stores::timestampedKeyValueStoreBuilder(supplier, materialized.keySerde(),
                                                          materialized.valueSerde());
-  if (materialized.cachingEnabled()) {
-    builder.withCachingEnabled();
-  } else {
-    builder.withCachingDisabled();
-  }
-  if (materialized.loggingEnabled()) {
-    builder.withLoggingEnabled(materialized.logConfig());
-  } else {
-    builder.withLoggingDisabled();
-  }
-  return builder.clone();
+  return Configured(builder, materialized);
 }
 
 }  // namespace brook::streams::detail

@@ -13,6 +13,7 @@
 #include "operators/dsl/materialized.h"
 #include "operators/dsl/named.h"
 #include "operators/dsl/node_names.h"
+#include "operators/dsl/store_builders.h"
 #include "operators/dsl/table_node.h"
 #include "operators/dsl/time_windows.h"
 #include "operators/processors/window_aggregate.h"
@@ -146,17 +147,7 @@ class TimeWindowedKStream {
     }
     auto builder = Stores::timestampedWindowStoreBuilder(supplier, materialized.keySerde(),
                                                          materialized.valueSerde());
-    if (materialized.cachingEnabled()) {
-      builder.withCachingEnabled();
-    } else {
-      builder.withCachingDisabled();
-    }
-    if (materialized.loggingEnabled()) {
-      builder.withLoggingEnabled(materialized.logConfig());
-    } else {
-      builder.withLoggingDisabled();
-    }
-    return builder.clone();
+    return detail::Configured(builder, materialized);
   }
 
   KGroupedStream<K, V> grouped_;

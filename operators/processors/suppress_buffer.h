@@ -11,6 +11,7 @@
 
 #include "framework/api/errors.h"
 #include "framework/api/serde.h"
+#include "statestore/api/big_endian.h"
 #include "statestore/api/state_store.h"
 #include "statestore/api/state_store_context.h"
 #include "statestore/api/store_builder.h"
@@ -72,8 +73,8 @@ class SuppressBuffer final : public streams::StateStore {
     by_time_.insert({buffer_time, key_bytes});
     if (logging_) {
       std::string bytes;
-      AppendBigEndian(bytes, buffer_time);
-      AppendBigEndian(bytes, record_timestamp);
+      streams::detail::AppendInt64BigEndian(bytes, buffer_time);
+      streams::detail::AppendInt64BigEndian(bytes, record_timestamp);
       std::string value_bytes;
       value_serde_->serialize(topic_, value, value_bytes);
       bytes += value_bytes;
@@ -99,17 +100,6 @@ class SuppressBuffer final : public streams::StateStore {
   size_t size() const { return entries_.size(); }
 
  private:
-  static void AppendBigEndian(std::string& out, int64_t value) {
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      out.push_back(static_cast<char>((static_cast<uint64_t>(value) >> shift) & 0xff));
-    }
-  }
-  static int64_t ReadBigEndian(std::string_view bytes) {
-    uint64_t value = 0;
-    for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
-    return static_cast<int64_t>(value);
-  }
-
   void Restore(const streams::ChangelogRecord& record) {
     std::string key_bytes(record.key);
     auto it = entries_.find(key_bytes);
@@ -124,8 +114,8 @@ class SuppressBuffer final : public streams::StateStore {
           std::to_string(record.offset) + " of " + topic_ + " has " +
           std::to_string(record.value->size()) + " bytes, fewer than the 16 of its header");
     }
-    const int64_t buffer_time = ReadBigEndian(*record.value);
-    const int64_t timestamp = ReadBigEndian(record.value->substr(8));
+    const int64_t buffer_time = streams::detail::ReadInt64BigEndian(*record.value, 0);
+    const int64_t timestamp = streams::detail::ReadInt64BigEndian(*record.value, 8);
     K key = key_serde_->deserialize(topic_, record.key);
     V value = value_serde_->deserialize(topic_, record.value->substr(16));
     entries_.emplace(key_bytes, Entry{std::move(key), std::move(value), buffer_time, timestamp});
