@@ -34,8 +34,6 @@ namespace brook::streams {
 template <typename K, typename V>
 class TimeWindowedKStream {
  public:
-  using WindowMaterialized = Materialized<K, int64_t, WindowBytesStore>;
-
   TimeWindowedKStream(KGroupedStream<K, V> grouped, TimeWindows windows)
       : grouped_(std::move(grouped)), windows_(windows) {}
 
