@@ -629,6 +629,7 @@ TEST_F(GroupCoordinatorTest, DeleteGroupsOnlyDeletesEmptyGroups) {
 
   Restart();
   WaitLoaded("idle");
+  WaitLoaded("active");  // each group's partition loads on its own
   EXPECT_EQ(Fetch("idle", "orders", 0).first, -1);
   protocol::ListGroupsRequest list;
   auto listed = coordinator_->ListGroups(list, Info(3));
