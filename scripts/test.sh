@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start (2): install what is missing, build, and run every test.
 #   1. the RelWithDebInfo build (build/): unit + integration tests;
-#   2. an ASan+UBSan build (build-asan/) that runs the unit tests;
+#   2. an ASan+UBSan build (build-asan/) of the unit tests only, which it runs;
 #   3. the libFuzzer target for request decoding (clang, build-fuzz/), seeded with the captured
 #      librdkafka requests, for BROOK_FUZZ_SECONDS (default 60; 0 skips);
 #   4. the tests labelled `slow`, while the time budget (BROOK_TEST_BUDGET_S, default 3000 s
@@ -30,7 +30,8 @@ bash scripts/build.sh
 run_ctest --test-dir build --output-on-failure -j2 -LE slow --timeout 600 || status=1
 
 if [ "${BROOK_SKIP_ASAN:-0}" != 1 ]; then
-  BROOK_BUILD_DIR=build-asan BROOK_BUILD_TYPE=Debug bash scripts/build.sh -DBROOK_SANITIZE=ON -DBROOK_BUILD_BENCH=OFF
+  BROOK_BUILD_DIR=build-asan BROOK_BUILD_TYPE=Debug bash scripts/build.sh -DBROOK_SANITIZE=ON -DBROOK_BUILD_BENCH=OFF \
+    --target unit_tests
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_ctest --test-dir build-asan --output-on-failure -j2 -L unit -LE slow --timeout 900 || status=1
 fi
