@@ -7,34 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "framework/api/detail/local_stores.h"
 #include "framework/api/errors.h"
 #include "statestore/api/key_value_store.h"
 
 namespace brook::streams {
-
-namespace detail {
-
-// Calls the function it is given with each local instance of one store (one per task), each
-// call serialized with the stream thread that owns the instance. Throws
-// InvalidStateStoreException when the application is not RUNNING.
-using LocalStoreVisitor =
-    std::function<void(const std::function<void(StateStore&)>& visit)>;
-
-// An iterator over entries copied out of the local stores.
-template <typename K, typename V>
-class CopiedIterator final : public KeyValueIterator<K, V> {
- public:
-  explicit CopiedIterator(std::vector<KeyValue<K, V>> entries) : entries_(std::move(entries)) {}
-  bool hasNext() override { return next_ < entries_.size(); }
-  KeyValue<K, V> next() override { return std::move(entries_[next_++]); }
-  K peekNextKey() override { return entries_[next_].key; }
-
- private:
-  std::vector<KeyValue<K, V>> entries_;
-  size_t next_ = 0;
-};
-
-}  // namespace detail
 
 // Read access to every local instance of a key-value store (Kafka's
 // CompositeReadOnlyKeyValueStore): what KafkaStreams::store gives. get() answers from the
@@ -49,7 +26,7 @@ template <typename K, typename V>
 class CompositeReadOnlyKeyValueStore final : public ReadOnlyKeyValueStore<K, V> {
  public:
   CompositeReadOnlyKeyValueStore(std::string name, detail::LocalStoreVisitor visitor)
-      : name_(std::move(name)), visitor_(std::move(visitor)) {}
+      : stores_(std::move(name), "key-value store", std::move(visitor)) {}
 
   std::optional<V> get(const K& key) override {
     std::optional<V> found;
@@ -85,34 +62,17 @@ class CompositeReadOnlyKeyValueStore final : public ReadOnlyKeyValueStore<K, V> 
  private:
   template <typename F>
   void ForEach(F&& f) {
-    visitor_([&](StateStore& store) {
-      auto* typed = dynamic_cast<ReadOnlyKeyValueStore<K, V>*>(&store);
-      if (typed == nullptr) {
-        throw InvalidStateStoreException("state store " + name_ +
-                                         " is not a key-value store of the types asked for");
-      }
-      f(*typed);
-    });
+    stores_.ForEach(std::forward<F>(f));
   }
   template <typename F>
   KeyValueIteratorPtr<K, V> Collect(F&& query) {
-    std::vector<KeyValue<K, V>> entries;
-    ForEach([&](ReadOnlyKeyValueStore<K, V>& store) {
-      KeyValueIteratorPtr<K, V> it = query(store);
-      while (it->hasNext()) entries.push_back(it->next());
-    });
-    return std::make_unique<detail::CopiedIterator<K, V>>(std::move(entries));
+    return stores_.template Collect<K, V>(std::forward<F>(query));
   }
 
-  std::string name_;
-  detail::LocalStoreVisitor visitor_;
+  detail::LocalStores<ReadOnlyKeyValueStore<K, V>> stores_;
 };
 
 namespace detail {
-
-// What KafkaStreams::store<S> makes for a store type S (Kafka's QueryableStoreTypes).
-template <typename S>
-struct QueryableStore;
 
 template <typename K, typename V>
 struct QueryableStore<ReadOnlyKeyValueStore<K, V>> {

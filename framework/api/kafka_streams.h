@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "framework/api/composite_read_only_key_value_store.h"
+#include "framework/api/composite_read_only_session_store.h"
+#include "framework/api/composite_read_only_window_store.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/task_id.h"
 #include "framework/api/topology.h"
@@ -105,7 +107,8 @@ class KafkaStreams {
   //   auto counts = streams.store<ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
   //   std::optional<int64_t> n = counts->get("word");
   //
-  // S is ReadOnlyKeyValueStore<K, V> (K, V: the store's types; a DSL table's store holds
+  // S is ReadOnlyKeyValueStore<K, V>, ReadOnlyWindowStore<K, V> or ReadOnlySessionStore<K, V>
+  // (K, V: the store's types; a DSL table's key-value or window store holds
   // ValueAndTimestamp<V>). Each call on the result is serialized with the stream thread owning
   // each instance (it waits for the thread's current processing round), so reads see a
   // consistent store but may be a commit interval ahead of what was committed. Throws

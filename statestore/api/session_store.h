@@ -17,7 +17,8 @@ class ReadOnlySessionStore {
  public:
   virtual ~ReadOnlySessionStore() = default;
   // `key`'s sessions that end at or after `earliest_session_end` and start at or before
-  // `latest_session_start` (those a record at a time could merge with), by start time.
+  // `latest_session_start` (those a record at a time could merge with), ordered by session
+  // end, then start (backward*: the reverse). Multi-key queries order by key first.
   virtual KeyValueIteratorPtr<Windowed<K>, AGG> findSessions(const K& key,
                                                              int64_t earliest_session_end,
                                                              int64_t latest_session_start) = 0;

@@ -15,6 +15,7 @@
 #include "framework/api/kafka_streams.h"
 #include "framework/api/processor.h"
 #include "framework/api/serdes.h"
+#include "statestore/api/stores.h"
 #include "tests/framework/client/client_test_util.h"
 #include "tests/framework/test_store_builder.h"
 
@@ -292,6 +293,125 @@ TEST_F(StateRestorationTest, StoreQueriesNeedARunningInstanceAndAKnownStore) {
   EXPECT_EQ(store->approximateNumEntries(), 10);
   ASSERT_TRUE(streams.close(30s));
   EXPECT_THROW(store->get("k3"), InvalidStateStoreException);
+}
+
+// Per key: a count per 1-minute window ("windows") and a session per record ("sessions", each
+// record its own session [ts, ts] holding 1), in real RocksDB stores.
+class WindowAndSessionWriter : public ContextualProcessor<S, S, S, S> {
+ public:
+  void init(ProcessorContext<S, S>& context) override {
+    ContextualProcessor::init(context);
+    windows_ = &context.getStateStore<WindowStore<S, int64_t>>("windows");
+    sessions_ = &context.getStateStore<SessionStore<S, int64_t>>("sessions");
+  }
+  void process(const Record<S, S>& record) override {
+    const int64_t start = record.timestamp() - record.timestamp() % 60000;
+    windows_->put(record.key(), windows_->fetch(record.key(), start).value_or(0) + 1, start);
+    sessions_->put(Windowed<S>(record.key(), Window(record.timestamp(), record.timestamp())), 1);
+  }
+
+ private:
+  WindowStore<S, int64_t>* windows_ = nullptr;
+  SessionStore<S, int64_t>* sessions_ = nullptr;
+};
+
+TEST_F(StateRestorationTest, WindowAndSessionStoresAnswerQueriesAcrossTasks) {
+  CreateTopic("sr-wq-in", 2);
+  Topology topology;
+  topology.addSource<S, S>("src", {"sr-wq-in"}, Serdes::String(), Serdes::String());
+  topology.addProcessor<S, S, S, S>(
+      "write", [] { return std::make_unique<WindowAndSessionWriter>(); }, {"src"});
+  topology.addStateStore(
+      Stores::windowStoreBuilder(Stores::persistentWindowStore("windows", 3600000, 60000, false),
+                                 Serdes::String(), Serdes::Int64()),
+      {"write"});
+  topology.addStateStore(
+      Stores::sessionStoreBuilder(Stores::persistentSessionStore("sessions", 3600000),
+                                  Serdes::String(), Serdes::Int64()),
+      {"write"});
+  KafkaStreams streams(std::move(topology), Config("sr-wq", "at_least_once", "a"));
+  streams.start();
+  // k0..k9 (spread over both partitions by key): three records at minute 0, one at minute 1.
+  const int64_t base = 1700000040000;  // a whole minute
+  {
+    auto producer = MakeProducer();
+    ASSERT_NE(producer, nullptr);
+    for (int key = 0; key < 10; ++key) {
+      const std::string k = "k" + std::to_string(key);
+      for (int64_t ts : {base + 1000, base + 2000, base + 3000, base + 61000}) {
+        ASSERT_TRUE(producer->Send(Record("sr-wq-in", -1, k, "x", ts)).ok());
+      }
+    }
+    ASSERT_TRUE(producer->Flush(10s).ok());
+  }
+  using WindowQuery = ReadOnlyWindowStore<S, int64_t>;
+  using SessionQuery = ReadOnlySessionStore<S, int64_t>;
+  std::map<std::pair<S, int64_t>, int64_t> windows;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    windows.clear();
+    try {
+      auto store = streams.store<WindowQuery>("windows");
+      for (auto it = store->all(); it->hasNext();) {
+        auto entry = it->next();
+        windows[{entry.key.key(), entry.key.window().start()}] = entry.value;
+      }
+    } catch (const InvalidStateStoreException&) {
+    }
+    if (windows.size() == 20 && windows[{"k9", base + 60000}] == 1) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(windows.size(), 20u);
+  for (int key = 0; key < 10; ++key) {
+    const std::string k = "k" + std::to_string(key);
+    EXPECT_EQ((windows[{k, base}]), 3) << k;
+    EXPECT_EQ((windows[{k, base + 60000}]), 1) << k;
+  }
+
+  auto window_store = streams.store<WindowQuery>("windows");
+  EXPECT_EQ(window_store->fetch("k4", base), 3);
+  EXPECT_EQ(window_store->fetch("k4", base + 120000), std::nullopt);
+  std::vector<std::pair<int64_t, int64_t>> k4;
+  for (auto it = window_store->fetch("k4", base, base + 60000); it->hasNext();) {
+    auto entry = it->next();
+    k4.emplace_back(entry.key, entry.value);
+  }
+  EXPECT_EQ(k4, (std::vector<std::pair<int64_t, int64_t>>{{base, 3}, {base + 60000, 1}}));
+  int later = 0;
+  for (auto it = window_store->fetchAll(base + 60000, base + 60000); it->hasNext(); it->next()) {
+    ++later;
+  }
+  EXPECT_EQ(later, 10) << "each key's second window, from both tasks";
+
+  auto session_store = streams.store<SessionQuery>("sessions");
+  std::vector<int64_t> starts;
+  for (auto it = session_store->fetch("k7"); it->hasNext();) {
+    auto entry = it->next();
+    EXPECT_EQ(entry.key.key(), "k7");
+    EXPECT_EQ(entry.value, 1);
+    starts.push_back(entry.key.window().start());
+  }
+  EXPECT_EQ(starts, (std::vector<int64_t>{base + 1000, base + 2000, base + 3000, base + 61000}));
+  EXPECT_EQ(session_store->fetchSession("k7", base + 2000, base + 2000), 1);
+  int found = 0;
+  for (auto it = session_store->findSessions(std::nullopt, std::nullopt, base + 60000,
+                                             base + 70000);
+       it->hasNext(); it->next()) {
+    ++found;
+  }
+  EXPECT_EQ(found, 10);
+
+  // Asking for a store as the wrong kind names the store and what it is not.
+  auto wrong = streams.store<CountStore>("windows");
+  try {
+    wrong->get("k1");
+    FAIL() << "a window store read as a key-value store";
+  } catch (const InvalidStateStoreException& e) {
+    EXPECT_NE(std::string(e.what()).find("windows is not a key-value store"), std::string::npos)
+        << e.what();
+  }
+  ASSERT_TRUE(streams.close(30s));
+  EXPECT_THROW(window_store->fetch("k4", base), InvalidStateStoreException);
 }
 
 }  // namespace
