@@ -10,6 +10,7 @@
 #include "framework/api/composite_read_only_key_value_store.h"
 #include "framework/api/composite_read_only_session_store.h"
 #include "framework/api/composite_read_only_window_store.h"
+#include "framework/api/metrics.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/task_id.h"
 #include "framework/api/topology.h"
@@ -126,6 +127,10 @@ class KafkaStreams {
 
   // The threads of this instance and the tasks and partitions each runs now.
   std::vector<ThreadMetadata> metadataForLocalThreads() const;
+  // The metrics of this instance now (Kafka's metrics()): so far the task-level ones of
+  // framework/api/metrics.h, for the tasks the live threads run. Any thread; does not wait for
+  // the stream threads.
+  std::vector<Metric> metrics() const;
   // The brokers this instance talks to: bootstrap.servers, or the embedded broker's address
   // once started.
   std::string bootstrapServers() const;

@@ -44,6 +44,11 @@ class ProcessingContext {
   }
   // Asks for a commit as soon as the current record is done (Kafka's commit()).
   void commit() { node_->task().RequestCommit(); }
+  // Counts a record the processor drops on purpose (a record for a window past its grace, a
+  // join input too late to join) in the task's `dropped-records-total` metric, where the
+  // records the deserialization handler skipped are counted too (Kafka's
+  // TaskMetrics.droppedRecordsSensor). See KafkaStreams::metrics().
+  void recordDroppedRecord() { node_->task().RecordDropped(); }
 
   // The task's instance of the state store `name` (Kafka's getStateStore), as the store type S
   // the processor uses (e.g. KeyValueStore<std::string, int64_t>). Valid from init() until

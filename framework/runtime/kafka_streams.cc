@@ -216,6 +216,21 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     handler_ = std::move(handler);
   }
 
+  std::vector<Metric> Metrics() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Metric> result;
+    for (const auto& thread : threads_) {
+      if (thread->state() == StreamThread::State::kDead) continue;
+      for (const auto& task : thread->tasks()) {
+        for (Metric& metric : framework::runtime::TaskMetrics(thread->name(), task.id,
+                                                              *task.counters)) {
+          result.push_back(std::move(metric));
+        }
+      }
+    }
+    return result;
+  }
+
   std::vector<ThreadMetadata> Metadata() const {
     std::lock_guard lock(mutex_);
     std::vector<ThreadMetadata> result;
@@ -721,6 +736,7 @@ void KafkaStreams::setUncaughtExceptionHandler(UncaughtExceptionHandler handler)
 std::vector<ThreadMetadata> KafkaStreams::metadataForLocalThreads() const {
   return impl_->Metadata();
 }
+std::vector<Metric> KafkaStreams::metrics() const { return impl_->Metrics(); }
 std::string KafkaStreams::bootstrapServers() const { return impl_->bootstrap(); }
 TopologyDescription KafkaStreams::describe() const { return impl_->Describe(); }
 void KafkaStreams::setGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener) {

@@ -9,6 +9,17 @@
 
 namespace brook::framework::runtime {
 
+std::vector<streams::Metric> TaskMetrics(const std::string& thread_id, const streams::TaskId& task,
+                                         const TaskCounters& counters) {
+  const std::map<std::string, std::string> tags{{"thread-id", thread_id},
+                                                {"task-id", task.toString()}};
+  std::vector<streams::Metric> metrics;
+  metrics.push_back({{streams::kDroppedRecordsTotal, streams::kTaskMetricsGroup,
+                      "The total number of dropped records", tags},
+                     static_cast<double>(counters.dropped_records.load())});
+  return metrics;
+}
+
 using streams::HandlerResponse;
 using streams::StreamsException;
 using streams::detail::DeserializationFailure;
@@ -130,7 +141,7 @@ void StreamTask::AddRecord(RawRecord record) {
                   id_.toString(), record.topic, record.partition, record.offset, timestamp,
                   suppressed);
     }
-    ++skipped_;
+    RecordDropped();
     skip = true;
   }
   if (skip) {
@@ -393,7 +404,7 @@ void StreamTask::HandleError(const RawRecord* raw, const std::exception_ptr& err
     throw StreamsException("[task " + id_.toString() + "] " + kind + " error at " + where +
                            " (the " + kind + " exception handler said fail): " + message);
   }
-  ++skipped_;
+  RecordDropped();
 }
 
 void StreamTask::SendToDeadLetterQueue(const RawRecord& raw, const std::exception& error) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "framework/api/detail/node.h"
 #include "framework/api/exception_handlers.h"
+#include "framework/api/metrics.h"
 #include "framework/api/task_id.h"
 #include "framework/client/record_collector.h"
 #include "framework/client/topic_partition.h"
@@ -20,6 +22,18 @@
 namespace brook::framework::runtime {
 
 using client::TopicPartition;
+
+// A task's metric counters (Kafka's stream-task-metrics), written by the task's thread and read
+// by KafkaStreams::metrics() from any thread.
+struct TaskCounters {
+  // Records skipped by an exception handler's kContinue, plus those processors dropped on
+  // purpose (ProcessingContext::recordDroppedRecord): Kafka's dropped-records.
+  std::atomic<int64_t> dropped_records{0};
+};
+
+// The task-level metrics of framework/api/metrics.h for task `task` run by thread `thread_id`.
+std::vector<streams::Metric> TaskMetrics(const std::string& thread_id, const streams::TaskId& task,
+                                         const TaskCounters& counters);
 
 struct TaskOptions {
   std::string application_id;
@@ -132,7 +146,9 @@ class StreamTask final : private streams::detail::TaskContext {
   void Close(bool clean = true, const std::map<TopicPartition, int64_t>& written = {});
 
   int64_t processed_records() const { return processed_; }
-  int64_t skipped_records() const { return skipped_; }
+  // The task's metric counters; the pointer may be kept (and read from any thread) after the
+  // task is gone.
+  std::shared_ptr<const TaskCounters> counters() const { return counters_; }
 
  private:
   struct Queued {
@@ -162,10 +178,13 @@ class StreamTask final : private streams::detail::TaskContext {
   void Send(const streams::detail::OutgoingRecord& record) override;
   streams::StateStore& GetStateStore(const streams::detail::NodeInstance* node,
                                      const std::string& name) override;
+  void RecordDropped() override {
+    counters_->dropped_records.fetch_add(1, std::memory_order_relaxed);
+  }
 
   InputQueue* FindQueue(std::string_view topic, int32_t partition);
   streams::ErrorHandlerContext ErrorContext(const streams::detail::RawRecord* raw) const;
-  // Applies a handler's answer: kFail throws, kContinue counts the record as skipped.
+  // Applies a handler's answer: kFail throws, kContinue counts the record as dropped.
   void SendToDeadLetterQueue(const streams::detail::RawRecord& raw, const std::exception& error);
   void RunPunctuator(PunctuationQueue::Schedule& schedule, int64_t now_ms);
   void HandleError(const streams::detail::RawRecord* raw, const std::exception_ptr& error);
@@ -189,7 +208,7 @@ class StreamTask final : private streams::detail::TaskContext {
   // The timestamp of the record being processed, or the punctuation time (changelog records).
   int64_t current_timestamp_ = 0;
   int64_t processed_ = 0;
-  int64_t skipped_ = 0;
+  std::shared_ptr<TaskCounters> counters_ = std::make_shared<TaskCounters>();
 };
 
 }  // namespace brook::framework::runtime

@@ -431,7 +431,7 @@ void StreamThread::CloseTasks(bool clean) {
 
 void StreamThread::PublishTasks() {
   std::vector<TaskInfo> info;
-  for (const auto& [id, task] : tasks_) info.push_back(TaskInfo{id, task->inputs()});
+  for (const auto& [id, task] : tasks_) info.push_back(TaskInfo{id, task->inputs(), task->counters()});
   std::lock_guard lock(mutex_);
   published_ = std::move(info);
 }

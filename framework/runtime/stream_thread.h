@@ -65,6 +65,7 @@ class StreamThread final : private client::RebalanceListener {
   struct TaskInfo {
     streams::TaskId id;
     std::vector<TopicPartition> partitions;
+    std::shared_ptr<const TaskCounters> counters;
   };
 
   struct Options {

@@ -170,6 +170,16 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
 
   int64_t wall_clock_ms() const { return wall_clock_ms_; }
 
+  std::vector<Metric> Metrics() const {
+    std::vector<Metric> result;
+    for (const auto& task : tasks_) {
+      for (Metric& metric : framework::runtime::TaskMetrics("main", task->id(), *task->counters())) {
+        result.push_back(std::move(metric));
+      }
+    }
+    return result;
+  }
+
  private:
   // What the driver knows of one topic it was asked about.
   struct Topic {
@@ -382,6 +392,8 @@ const ProducedRecord* TopologyTestDriver::FrontRaw(const std::string& topic) {
 void TopologyTestDriver::DropFront(const std::string& topic) { impl_->DropFront(topic); }
 
 std::string TopologyTestDriver::stateDirectory() const { return impl_->state_dir(); }
+
+std::vector<Metric> TopologyTestDriver::metrics() const { return impl_->Metrics(); }
 
 StateStore* TopologyTestDriver::getStateStore(const std::string& name) {
   return impl_->GetStateStore(name);

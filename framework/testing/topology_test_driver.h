@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "framework/api/errors.h"
+#include "framework/api/metrics.h"
 #include "framework/api/serde.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/topology.h"
@@ -78,6 +79,10 @@ class TopologyTestDriver {
 
   // The temporary state directory holding the stores (empty when the topology has none).
   std::string stateDirectory() const;
+
+  // The metrics of the driver's tasks (Kafka's TopologyTestDriver.metrics()), as
+  // KafkaStreams::metrics() names them; the thread-id tag is "main".
+  std::vector<Metric> metrics() const;
 
   // The store named `name` (its outermost layer), or nullptr when no task has one (Kafka's
   // getStateStore). Valid until the driver is destroyed.

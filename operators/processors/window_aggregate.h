@@ -58,6 +58,7 @@ class WindowAggregateProcessor final
     for (const streams::Window& window : windows_.windowsFor(timestamp)) {
       if (window.end() <= close_time) {
         ++dropped_;
+        this->context().recordDroppedRecord();  // per window, as Kafka's
         if (dropped_ == 1 || dropped_ % 1000 == 0) {
           brook::GetLogger("operators")->warn(
               "[task {}] skipping a record for the expired window [{},{}): record timestamp {}, "

@@ -56,6 +56,8 @@ class TaskContext {
   // The task's instance of the store `name` (its outermost layer), for `node`. Throws
   // StreamsException when `node` is not connected to that store (Kafka's message).
   virtual StateStore& GetStateStore(const NodeInstance* node, const std::string& name) = 0;
+  // Counts one record dropped on purpose in the task's dropped-records metric.
+  virtual void RecordDropped() = 0;
 
   // The node whose code runs now (for error reports). Set on every hop, so a plain field.
   NodeInstance* current_node = nullptr;

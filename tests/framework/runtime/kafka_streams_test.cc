@@ -245,6 +245,14 @@ TEST_F(KafkaStreamsTest, PoisonRecordWithLogAndContinueDoesNotStopTheApp) {
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0], (std::pair<std::string, std::string>{"b", "poison"}));
   EXPECT_NE(streams.state(), KafkaStreams::State::kError);
+  // The skipped record is in the task's dropped-records-total.
+  std::vector<Metric> metrics = streams.metrics();
+  ASSERT_EQ(metrics.size(), 1u);  // one task, one task-level metric so far
+  EXPECT_EQ(metrics[0].name.name, "dropped-records-total");
+  EXPECT_EQ(metrics[0].name.group, "stream-task-metrics");
+  EXPECT_EQ(metrics[0].name.tags.at("task-id"), "0_0");
+  EXPECT_NE(metrics[0].name.tags.at("thread-id").find("StreamThread-1"), std::string::npos);
+  EXPECT_EQ(metrics[0].value, 1);
   EXPECT_TRUE(streams.close(30s));
 }
 

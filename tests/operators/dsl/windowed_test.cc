@@ -33,6 +33,18 @@ std::vector<std::pair<S, int64_t>> Rows(TopologyTestDriver& driver, const S& top
   return rows;
 }
 
+// The driver's dropped-records-total, over its tasks.
+int64_t DroppedRecords(const TopologyTestDriver& driver) {
+  double total = 0;
+  for (const Metric& metric : driver.metrics()) {
+    if (metric.name.name == "dropped-records-total" &&
+        metric.name.group == "stream-task-metrics") {
+      total += metric.value;
+    }
+  }
+  return static_cast<int64_t>(total);
+}
+
 void ToRows(KTable<Windowed<S>, int64_t> table, const S& topic) {
   table.toStream()
       .map([](const Windowed<S>& key, int64_t count) {
@@ -113,7 +125,9 @@ TEST(DslWindowedTest, SuppressForwardsOneFinalResultPerWindowOnceItCloses) {
   in.pipeInput("b", "v", 150);  // closes window 0 of a and b
   EXPECT_EQ(Rows(driver, "out"),
             (std::vector<std::pair<S, int64_t>>{{"a@0", 2}, {"b@0", 1}}));
+  EXPECT_EQ(DroppedRecords(driver), 0);
   in.pipeInput("a", "v", 40);  // late for the closed window 0: dropped, nothing forwarded
+  EXPECT_EQ(DroppedRecords(driver), 1) << "counted in the task's dropped-records-total";
   in.pipeInput("a", "v", 260);  // closes window 100: a has 2 (120, 140), b has 1 (150)
   EXPECT_EQ(Rows(driver, "out"),
             (std::vector<std::pair<S, int64_t>>{{"a@100", 2}, {"b@100", 1}}));
