@@ -28,6 +28,9 @@ class KStream;
 template <typename K, typename V>
 class TimeWindowedKStream;
 class TimeWindows;
+template <typename K, typename V>
+class SessionWindowedKStream;
+class SessionWindows;
 
 // A stream grouped by key, ready to aggregate (Kafka Streams' KGroupedStream), made by
 // KStream::groupByKey and groupBy. Each aggregation keeps its state in a key-value store (see
@@ -126,8 +129,9 @@ class KGroupedStream {
     return aggregate<VR>(std::move(initializer), std::move(aggregator), Named(), materialized);
   }
 
-  // Windowed aggregations (time_windowed_kstream.h).
+  // Windowed aggregations (time_windowed_kstream.h, session_windowed_kstream.h).
   TimeWindowedKStream<K, V> windowedBy(const TimeWindows& windows) const;
+  SessionWindowedKStream<K, V> windowedBy(const SessionWindows& windows) const;
 
   // --- For the DSL's own classes.
 
@@ -180,3 +184,5 @@ class KGroupedStream {
 };
 
 }  // namespace brook::streams
+
+#include "operators/dsl/session_windowed_kstream.h"  // IWYU pragma: export (windowedBy)

@@ -14,8 +14,10 @@ namespace brook::operators::processors {
 
 // Kafka Streams' KTableSuppressProcessor with untilWindowCloses: buffers each window's latest
 // aggregate under its window end and forwards it once the largest record timestamp seen here
-// reaches end + grace, so each window yields one final result. Deletes are dropped (final
-// results never retract).
+// reaches end + grace, so each window yields one final result. A delete (a session window
+// that a merge removed) takes the window out of the buffer and is not forwarded: final results
+// never retract (Kafka's safeToDropTombstones). For session windows `grace_ms` is the
+// inactivity gap plus the grace.
 template <typename K, typename V>
 class SuppressFinalProcessor final
     : public streams::ContextualProcessor<streams::Windowed<K>, streams::Change<V>,
@@ -36,6 +38,8 @@ class SuppressFinalProcessor final
     if (record.value().newValue) {
       buffer_->Put(record.key(), *record.value().newValue, record.key().window().end(),
                    record.timestamp());
+    } else {
+      buffer_->Remove(record.key());
     }
     // Kafka's observedStreamTime: the largest timestamp of the records that reached this node,
     // not the task's stream time. With caching upstream, a commit flushes the cached updates in

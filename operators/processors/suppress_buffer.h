@@ -82,6 +82,19 @@ class SuppressBuffer final : public streams::StateStore {
     }
   }
 
+  // Drops what is buffered for `key` (a session a merge removed: its final result must never
+  // be forwarded). Kafka buffers the tombstone and drops it when evicted; dropping it now gives
+  // the same output. Logs a tombstone when there was an entry.
+  void Remove(const K& key) {
+    std::string key_bytes;
+    key_serde_->serialize(topic_, key, key_bytes);
+    auto it = entries_.find(key_bytes);
+    if (it == entries_.end()) return;
+    by_time_.erase({it->second.buffer_time, key_bytes});
+    entries_.erase(it);
+    if (logging_) context_->logChange(name_, key_bytes, std::nullopt, context_->timestamp());
+  }
+
   // Removes and hands to `emit` the entries with the lowest buffer time while `should_evict`
   // (given that time) says so.
   void EvictWhile(const std::function<bool(int64_t buffer_time)>& should_evict,
