@@ -31,6 +31,9 @@ class TimeWindows;
 template <typename K, typename V>
 class SessionWindowedKStream;
 class SessionWindows;
+template <typename K, typename V>
+class SlidingWindowedKStream;
+class SlidingWindows;
 
 // A stream grouped by key, ready to aggregate (Kafka Streams' KGroupedStream), made by
 // KStream::groupByKey and groupBy. Each aggregation keeps its state in a key-value store (see
@@ -129,9 +132,11 @@ class KGroupedStream {
     return aggregate<VR>(std::move(initializer), std::move(aggregator), Named(), materialized);
   }
 
-  // Windowed aggregations (time_windowed_kstream.h, session_windowed_kstream.h).
+  // Windowed aggregations (time_windowed_kstream.h, session_windowed_kstream.h,
+  // sliding_windowed_kstream.h).
   TimeWindowedKStream<K, V> windowedBy(const TimeWindows& windows) const;
   SessionWindowedKStream<K, V> windowedBy(const SessionWindows& windows) const;
+  SlidingWindowedKStream<K, V> windowedBy(const SlidingWindows& windows) const;
 
   // --- For the DSL's own classes.
 
@@ -186,3 +191,4 @@ class KGroupedStream {
 }  // namespace brook::streams
 
 #include "operators/dsl/session_windowed_kstream.h"  // IWYU pragma: export (windowedBy)
+#include "operators/dsl/sliding_windowed_kstream.h"  // IWYU pragma: export (windowedBy)

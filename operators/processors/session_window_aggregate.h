@@ -31,12 +31,15 @@ namespace brook::operators::processors {
 // update per session per commit; a session removed and put again between flushes is one update).
 //
 // Late records: a record whose merged session ends before stream time - grace is dropped,
-// logged and counted (droppedRecords), and the store is left alone. That is Kafka's rule until
+// logged and counted (droppedRecords and the task's dropped-records-total), and the store is
+// left alone. That is Kafka's rule until
 // 3.2; Kafka 3.3 (KIP-825, emit-final) also subtracts the gap, which lets a record up to
 // gap + grace late still start or extend a session, so a session that suppress(untilWindowCloses)
 // already forwarded as final could still be merged. With this rule a session [s, e] is final once
-// stream time passes e + gap + grace: a record that could still join it (t <= e + gap) then has
-// t < stream time - grace and is dropped. The DSL's suppress waits exactly that long.
+// stream time passes e + gap + grace: a record that could still join it alone (t <= e + gap)
+// then has t < stream time - grace and is dropped. The DSL's suppress waits exactly that long.
+// (A late record can still bridge a closed session and an open one, in Kafka as here: the
+// merged session ends in the open one's, so it is not dropped.)
 //
 // Reduce is an aggregate whose initializer gives nothing (aggregate empty until a first value).
 template <typename K, typename V, typename VAgg>
@@ -108,6 +111,7 @@ class SessionWindowAggregateProcessor final
 
     if (end < close_time) {
       ++dropped_;
+      this->context().recordDroppedRecord();
       if (dropped_ == 1 || dropped_ % 1000 == 0) {
         brook::GetLogger("operators")
             ->warn("[task {}] skipping a record for the expired session [{},{}]: record timestamp "

@@ -42,6 +42,18 @@ class NullableInt64Serde final : public Serde<std::optional<int64_t>> {
   std::string name() const override { return "NullableInt64"; }
 };
 
+// The driver's dropped-records-total, over its tasks.
+int64_t DroppedRecords(const TopologyTestDriver& driver) {
+  double total = 0;
+  for (const Metric& metric : driver.metrics()) {
+    if (metric.name.name == "dropped-records-total" &&
+        metric.name.group == "stream-task-metrics") {
+      total += metric.value;
+    }
+  }
+  return static_cast<int64_t>(total);
+}
+
 StreamsConfig Config() {
   StreamsConfig config;
   config.set("application.id", "session-test");
@@ -171,6 +183,7 @@ TEST_P(SessionWindowedTest, RecordsWhoseSessionEndsBeforeStreamTimeMinusGraceAre
                                        {"a@196-196", 1},
                                        {"a@192-196", 2},
                                        {"a@192-196", 3}}));
+  EXPECT_EQ(DroppedRecords(driver), 2);
   auto* store = driver.getSessionStore<S, int64_t>("sessions");
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->fetchSession("a", 180, 180), std::nullopt);

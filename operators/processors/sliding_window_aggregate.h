@@ -1,0 +1,270 @@
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/logging.h"
+#include "framework/api/errors.h"
+#include "framework/api/processor.h"
+#include "operators/dsl/change.h"
+#include "operators/dsl/sliding_windows.h"
+#include "operators/processors/table_forwarder.h"
+#include "statestore/api/value_and_timestamp.h"
+#include "statestore/api/window_store.h"
+#include "statestore/api/windowed.h"
+
+namespace brook::operators::processors {
+
+// Kafka Streams' KStreamSlidingWindowAggregate (its in-order variant), behind
+// SlidingWindowedKStream::count|reduce|aggregate. A window [start, start + difference] (both
+// ends included) exists for a key only where its content differs from its neighbours': the left
+// window [t - difference, t] of each record at t, and the right window [t + 1, t + 1 + difference]
+// of a record when a later record of the key falls in it. A record at t:
+//   - is added to every existing window that holds t (ending at t or later, starting at or before
+//     t);
+//   - creates its left window, starting from the aggregate of the latest window that ended
+//     before t when the previous record is within the difference, else from the initializer;
+//   - creates the previous record's right window if t falls in it and it does not exist yet;
+//   - creates its own right window (a copy of the aggregate of the records after t) when a later
+//     record is within the difference (out-of-order input).
+// Records before the difference (t < difference) share the window [0, difference] instead of
+// left windows with negative starts (Kafka's processEarly).
+//
+// The stream time is the task's; a window closes when it reaches the window's end + grace. A
+// record whose own right window would already be closed is dropped, logged and counted, and so
+// is each closed window it would have updated (droppedRecords and the task's
+// dropped-records-total, once per window as Kafka's). Aggregates live in a timestamped
+// window store (window size = the difference); an aggregate's timestamp is the largest of its
+// records'. Updates are forwarded as TimeWindowedKStream's (TableForwarder: through the cache
+// when the store has one), keyed by Windowed<K> [start, start + difference].
+template <typename K, typename V, typename VAgg>
+class SlidingWindowAggregateProcessor final
+    : public streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>> {
+ public:
+  // Empty for reduce (a window's first value starts the aggregate).
+  using Initializer = std::function<std::optional<VAgg>()>;
+  using Aggregator =
+      std::function<VAgg(const K& key, const V& value, const std::optional<VAgg>& aggregate)>;
+  using Store = streams::WindowStore<K, streams::ValueAndTimestamp<VAgg>>;
+  using Context = streams::ProcessorContext<streams::Windowed<K>, streams::Change<VAgg>>;
+
+  struct Functions {
+    Initializer initializer;
+    Aggregator aggregator;
+  };
+
+  SlidingWindowAggregateProcessor(std::string store_name, streams::SlidingWindows windows,
+                                  std::shared_ptr<const Functions> functions,
+                                  std::shared_ptr<const bool> send_old_values)
+      : store_name_(std::move(store_name)),
+        windows_(windows),
+        functions_(std::move(functions)),
+        send_old_values_(std::move(send_old_values)) {}
+
+  void init(Context& context) override {
+    streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>>::init(context);
+    store_ = &context.template getStateStore<Store>(store_name_);
+    forwarder_.emplace(*store_, context, *send_old_values_);
+  }
+
+  void process(const streams::Record<K, V>& record) override {
+    const int64_t timestamp = record.timestamp();
+    const int64_t stream_time = std::max(this->context().currentStreamTimeMs(), timestamp);
+    const int64_t close_time = stream_time - windows_.gracePeriodMs();
+    if (timestamp + difference() < close_time) {
+      SkipExpired(timestamp, timestamp + difference(), close_time);
+      return;
+    }
+    if (timestamp < difference()) {
+      ProcessEarly(record, close_time);
+    } else {
+      ProcessInOrder(record, close_time);
+    }
+  }
+
+  // Closed windows a record was not added to (Kafka's dropped-records metric).
+  int64_t droppedRecords() const { return dropped_; }
+
+ private:
+  // An aggregate so far: a stored window's, or the initializer's for a new window.
+  struct Slot {
+    std::optional<VAgg> value;
+    int64_t timestamp;
+  };
+  using Stored = streams::ValueAndTimestamp<VAgg>;
+
+  int64_t difference() const { return windows_.timeDifferenceMs(); }
+
+  // `key`'s windows starting in [from, to], oldest first. Read whole before any put, so the
+  // store's iterator never sees the updates.
+  std::vector<std::pair<int64_t, Stored>> Windows(const K& key, int64_t from, int64_t to) {
+    std::vector<std::pair<int64_t, Stored>> windows;
+    auto it = store_->fetch(key, from, to);
+    while (it->hasNext()) {
+      auto kv = it->next();
+      windows.emplace_back(kv.key, std::move(kv.value));
+    }
+    return windows;
+  }
+
+  [[noreturn]] void Unexpected(int64_t start, int64_t timestamp) {
+    throw streams::StreamsException(
+        "sliding window aggregate " + store_name_ + ": unexpected window starting at " +
+        std::to_string(start) + " while processing a record at " + std::to_string(timestamp));
+  }
+
+  void ProcessInOrder(const streams::Record<K, V>& record, int64_t close_time) {
+    const int64_t timestamp = record.timestamp();
+    std::set<int64_t> starts;
+    std::optional<Stored> left_aggregate;
+    std::optional<Stored> right_aggregate;
+    bool left_exists = false;
+    bool right_exists = false;
+    std::optional<int64_t> previous_timestamp;
+    // From 2 * difference back (the window whose aggregate the left window starts from) to
+    // t + 1 (the record's right window, if it exists).
+    for (auto& [start, stored] : Windows(record.key(), std::max<int64_t>(0, timestamp - 2 * difference()),
+                                         timestamp + 1)) {
+      starts.insert(start);
+      const int64_t end = start + difference();
+      if (end < timestamp) {
+        left_aggregate = stored;
+        previous_timestamp = stored.timestamp;
+      } else if (end == timestamp) {
+        left_exists = true;
+        if (stored.timestamp < timestamp) previous_timestamp = stored.timestamp;
+        Update(start, Slot{stored.value, stored.timestamp}, record, close_time);
+      } else if (start <= timestamp) {
+        right_aggregate = stored;
+        Update(start, Slot{stored.value, stored.timestamp}, record, close_time);
+      } else if (start == timestamp + 1) {
+        right_exists = true;
+      } else {
+        Unexpected(start, timestamp);
+      }
+    }
+
+    if (previous_timestamp) {
+      const int64_t previous_right_start = *previous_timestamp + 1;
+      if (!starts.count(previous_right_start) && previous_right_start + difference() >= timestamp) {
+        Update(previous_right_start, Slot{functions_->initializer(), timestamp}, record, close_time);
+      }
+    }
+    if (!left_exists) {
+      const bool left_not_empty =
+          previous_timestamp && left_aggregate && timestamp - difference() <= *previous_timestamp;
+      Update(timestamp - difference(),
+             left_not_empty ? Slot{left_aggregate->value, timestamp}
+                            : Slot{functions_->initializer(), timestamp},
+             record, close_time);
+    }
+    if (!right_exists && right_aggregate && right_aggregate->timestamp > timestamp) {
+      CreateRightWindow(record, *right_aggregate);
+    }
+  }
+
+  // Records at t < difference: one window [0, difference] holds them all.
+  void ProcessEarly(const streams::Record<K, V>& record, int64_t close_time) {
+    const int64_t timestamp = record.timestamp();
+    std::set<int64_t> starts;
+    std::optional<Stored> combined;
+    std::optional<Stored> right_aggregate;
+    bool right_exists = false;
+    std::optional<int64_t> previous_timestamp;
+    for (auto& [start, stored] : Windows(record.key(), 0, timestamp + 1)) {
+      starts.insert(start);
+      if (start == 0) {
+        combined = stored;
+        // Otherwise the previous record's right window was made by a later record already.
+        if (stored.timestamp < timestamp) previous_timestamp = stored.timestamp;
+      } else if (start <= timestamp) {
+        right_aggregate = stored;
+        Update(start, Slot{stored.value, stored.timestamp}, record, close_time);
+      } else if (start == timestamp + 1) {
+        right_exists = true;
+      } else {
+        Unexpected(start, timestamp);
+      }
+    }
+    // Without a right window found, the combined window holds only records after t when its
+    // latest record is after t (records on both sides would have made a right window).
+    if (!right_aggregate && combined && combined->timestamp > timestamp) right_aggregate = combined;
+    if (!right_exists && right_aggregate && right_aggregate->timestamp > timestamp) {
+      CreateRightWindow(record, *right_aggregate);
+    }
+    if (previous_timestamp && !starts.count(*previous_timestamp + 1)) {
+      Update(*previous_timestamp + 1, Slot{functions_->initializer(), timestamp}, record,
+             close_time);
+    }
+    Update(0,
+           combined ? Slot{combined->value, combined->timestamp}
+                    : Slot{functions_->initializer(), timestamp},
+           record, close_time);
+  }
+
+  // The record's right window [t + 1, t + 1 + difference]: the aggregate of the later records.
+  void CreateRightWindow(const streams::Record<K, V>& record, const Stored& aggregate) {
+    const int64_t start = record.timestamp() + 1;
+    store_->put(record.key(), aggregate, start);
+    forwarder_->MaybeForward(
+        streams::Windowed<K>(record.key(), streams::Window(start, start + difference())),
+        aggregate.value, std::nullopt, aggregate.timestamp, record.headers());
+  }
+
+  // Adds the record to the window starting at `start` (Kafka's updateWindowAndForward), unless
+  // the window has closed.
+  void Update(int64_t start, Slot slot, const streams::Record<K, V>& record, int64_t close_time) {
+    const int64_t end = start + difference();
+    if (end < close_time) {
+      SkipExpired(record.timestamp(), end, close_time, start);
+      return;
+    }
+    VAgg aggregate = functions_->aggregator(record.key(), record.value(), slot.value);
+    const int64_t timestamp =
+        slot.value ? std::max(record.timestamp(), slot.timestamp) : record.timestamp();
+    store_->put(record.key(), Stored{aggregate, timestamp}, start);
+    forwarder_->MaybeForward(streams::Windowed<K>(record.key(), streams::Window(start, end)),
+                             std::move(aggregate), std::move(slot.value), timestamp,
+                             record.headers());
+  }
+
+  void SkipExpired(int64_t timestamp, int64_t end, int64_t close_time,
+                   std::optional<int64_t> start = std::nullopt) {
+    ++dropped_;
+    this->context().recordDroppedRecord();  // per window, as Kafka's
+    if (dropped_ == 1 || dropped_ % 1000 == 0) {
+      brook::GetLogger("operators")
+          ->warn("[task {}] skipping a record for the expired sliding window [{},{}]: record "
+                 "timestamp {}, window close time {} ({} dropped so far)",
+                 this->context().taskId().toString(), start.value_or(timestamp), end, timestamp,
+                 close_time, dropped_);
+    }
+  }
+
+  std::string store_name_;
+  streams::SlidingWindows windows_;
+  std::shared_ptr<const Functions> functions_;
+  std::shared_ptr<const bool> send_old_values_;
+  Store* store_ = nullptr;
+  std::optional<TableForwarder<streams::Windowed<K>, VAgg>> forwarder_;
+  int64_t dropped_ = 0;
+};
+
+template <typename K, typename V, typename VAgg>
+streams::ProcessorSupplier<K, V, streams::Windowed<K>, streams::Change<VAgg>>
+SlidingWindowAggregateSupplier(
+    std::string store_name, streams::SlidingWindows windows,
+    typename SlidingWindowAggregateProcessor<K, V, VAgg>::Functions functions,
+    std::shared_ptr<const bool> send_old_values) {
+  using P = SlidingWindowAggregateProcessor<K, V, VAgg>;
+  auto shared = std::make_shared<const typename P::Functions>(std::move(functions));
+  return [=] { return std::make_unique<P>(store_name, windows, shared, send_old_values); };
+}
+
+}  // namespace brook::operators::processors
