@@ -8,6 +8,7 @@
 #include "framework/api/detail/typed_nodes.h"
 #include "framework/api/serdes.h"
 #include "operators/dsl/change.h"
+#include "operators/dsl/emit_strategy.h"
 #include "operators/dsl/kgrouped_stream.h"
 #include "operators/dsl/ktable.h"
 #include "operators/dsl/materialized.h"
@@ -36,6 +37,14 @@ class TimeWindowedKStream {
  public:
   TimeWindowedKStream(KGroupedStream<K, V> grouped, TimeWindows windows)
       : grouped_(std::move(grouped)), windows_(windows) {}
+
+  // When the aggregations below forward (see EmitStrategy; default onWindowUpdate). With
+  // onWindowClose each window is forwarded once, when it closes, and the store does not cache.
+  TimeWindowedKStream emitStrategy(const EmitStrategy& strategy) const {
+    TimeWindowedKStream copy = *this;
+    copy.emit_on_window_close_ = strategy.isOnWindowClose();
+    return copy;
+  }
 
   // The number of records of each key in each window.
   KTable<Windowed<K>, int64_t> count(
@@ -111,7 +120,8 @@ class TimeWindowedKStream {
     builder->AddNode(std::make_shared<detail::ProcessorFactory<K, V, Windowed<K>, Change<VAgg>>>(
         name, std::vector<std::string>{parent},
         operators::processors::WindowAggregateSupplier<K, V, VAgg>(
-            store, windows_, std::move(aggregator), table->send_old_values)));
+            store, windows_, std::move(aggregator), table->send_old_values,
+            emit_on_window_close_)));
     builder->AddStateStore(*StoreFor(store, materialized), {name});
 
     SerdePtr<Windowed<K>> key_serde;
@@ -145,11 +155,16 @@ class TimeWindowedKStream {
     }
     auto builder = Stores::timestampedWindowStoreBuilder(supplier, materialized.keySerde(),
                                                          materialized.valueSerde());
+    // Emit-on-close reads the closed windows from the store: no cache (as Kafka).
+    if (emit_on_window_close_) {
+      return detail::Configured(builder, materialized.withCachingDisabled());
+    }
     return detail::Configured(builder, materialized);
   }
 
   KGroupedStream<K, V> grouped_;
   TimeWindows windows_;
+  bool emit_on_window_close_ = false;
 };
 
 template <typename K, typename V>

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/logging.h"
 #include "framework/api/processor.h"
@@ -25,6 +26,15 @@ namespace brook::operators::processors {
 // (droppedRecords). Aggregates live in a timestamped window store; an aggregate's timestamp is
 // the largest of its records'. Reduce is an aggregate whose initializer gives nothing: the first
 // value starts it.
+//
+// With `emit_on_window_close` (EmitStrategy::onWindowClose, Kafka's emit-final) updates are not
+// forwarded; whenever a record moves the close time forward, the windows that closed since the
+// last emission (ends in (last close time, close time]) are read from the store and forwarded
+// once each with their final aggregate (timestamp: the aggregate's). They are read before the
+// record's own puts, which may expire them from the store. Unlike Kafka, the emissions are not
+// throttled by wall-clock time, and the last close time is not kept across restarts (Kafka
+// commits it as processor metadata): after a restart the closed windows the store still holds
+// are forwarded again.
 template <typename K, typename V, typename VAgg>
 class WindowAggregateProcessor final
     : public streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>> {
@@ -37,11 +47,13 @@ class WindowAggregateProcessor final
 
   WindowAggregateProcessor(std::string store_name, streams::TimeWindows windows,
                            std::shared_ptr<const Aggregator> aggregator,
-                           std::shared_ptr<const bool> send_old_values)
+                           std::shared_ptr<const bool> send_old_values,
+                           bool emit_on_window_close = false)
       : store_name_(std::move(store_name)),
         windows_(windows),
         aggregator_(std::move(aggregator)),
-        send_old_values_(std::move(send_old_values)) {}
+        send_old_values_(std::move(send_old_values)),
+        emit_on_window_close_(emit_on_window_close) {}
 
   void init(Context& context) override {
     streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>>::init(context);
@@ -55,6 +67,7 @@ class WindowAggregateProcessor final
     // committed offsets), so a window closed before a crash stays closed after it.
     const int64_t stream_time = std::max(this->context().currentStreamTimeMs(), timestamp);
     const int64_t close_time = stream_time - windows_.gracePeriodMs();
+    if (emit_on_window_close_) EmitClosedWindows(record, close_time);
     for (const streams::Window& window : windows_.windowsFor(timestamp)) {
       if (window.end() <= close_time) {
         ++dropped_;
@@ -79,6 +92,7 @@ class WindowAggregateProcessor final
       VAgg aggregate = (*aggregator_)(record.key(), record.value(), old_value);
       store_->put(record.key(), streams::ValueAndTimestamp<VAgg>{aggregate, new_timestamp},
                   window.start());
+      if (emit_on_window_close_) continue;
       forwarder_->MaybeForward(streams::Windowed<K>(record.key(), window), std::move(aggregate),
                                std::move(old_value), new_timestamp, record.headers());
     }
@@ -88,10 +102,34 @@ class WindowAggregateProcessor final
   int64_t droppedRecords() const { return dropped_; }
 
  private:
+  // Kafka's maybeForwardFinalResult / fetchAndEmit for time windows: windows whose end is in
+  // (last close time, close time], i.e. starts in (last - size, close - size].
+  void EmitClosedWindows(const streams::Record<K, V>& record, int64_t close_time) {
+    if (last_emit_close_time_ != -1 && close_time <= last_emit_close_time_) return;
+    const int64_t upper = close_time - windows_.size();
+    if (upper < 0) return;
+    const int64_t lower = last_emit_close_time_ == -1
+                              ? 0
+                              : std::max<int64_t>(0, last_emit_close_time_ - windows_.size()) + 1;
+    std::vector<streams::KeyValue<streams::Windowed<K>, streams::ValueAndTimestamp<VAgg>>> closed;
+    {
+      auto it = store_->fetchAll(lower, upper);
+      while (it->hasNext()) closed.push_back(it->next());
+    }
+    for (auto& kv : closed) {
+      this->context().forward(streams::Record<streams::Windowed<K>, streams::Change<VAgg>>(
+          kv.key, streams::Change<VAgg>{std::move(kv.value.value), std::nullopt},
+          kv.value.timestamp, record.headers()));
+    }
+    last_emit_close_time_ = close_time;
+  }
+
   std::string store_name_;
   streams::TimeWindows windows_;
   std::shared_ptr<const Aggregator> aggregator_;
   std::shared_ptr<const bool> send_old_values_;
+  bool emit_on_window_close_;
+  int64_t last_emit_close_time_ = -1;
   Store* store_ = nullptr;
   std::optional<TableForwarder<streams::Windowed<K>, VAgg>> forwarder_;
   int64_t dropped_ = 0;
@@ -101,10 +139,13 @@ template <typename K, typename V, typename VAgg>
 streams::ProcessorSupplier<K, V, streams::Windowed<K>, streams::Change<VAgg>>
 WindowAggregateSupplier(std::string store_name, streams::TimeWindows windows,
                         typename WindowAggregateProcessor<K, V, VAgg>::Aggregator aggregator,
-                        std::shared_ptr<const bool> send_old_values) {
+                        std::shared_ptr<const bool> send_old_values,
+                        bool emit_on_window_close = false) {
   using P = WindowAggregateProcessor<K, V, VAgg>;
   auto shared = std::make_shared<const typename P::Aggregator>(std::move(aggregator));
-  return [=] { return std::make_unique<P>(store_name, windows, shared, send_old_values); };
+  return [=] {
+    return std::make_unique<P>(store_name, windows, shared, send_old_values, emit_on_window_close);
+  };
 }
 
 }  // namespace brook::operators::processors

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -134,6 +135,40 @@ TEST(DslWindowedTest, SuppressForwardsOneFinalResultPerWindowOnceItCloses) {
   // The buffer logs each window it holds and deletes it when forwarded.
   EXPECT_TRUE(driver.producedTopicNames().count(
       "windowed-test-KTABLE-SUPPRESS-STATE-STORE-0000000004-changelog"));
+}
+
+TEST(DslWindowedTest, EmitOnWindowCloseForwardsEachWindowOnceWhenItCloses) {
+  for (StoreType type : {StoreType::kRocksDB, StoreType::kInMemory}) {
+    SCOPED_TRACE(type == StoreType::kRocksDB ? "RocksDB" : "in memory");
+    StreamsBuilder builder;
+    ToRows(builder.stream("in", StringConsumed())
+               .groupByKey()
+               .windowedBy(TimeWindows::ofSizeAndGrace(milliseconds(100), milliseconds(50)))
+               .emitStrategy(EmitStrategy::onWindowClose())
+               .count(Materialized<S, int64_t, WindowBytesStore>::as(type)),
+           "out");
+    TopologyTestDriver driver(builder.build(), Config());
+    auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
+    auto sorted = [&driver] {
+      auto rows = Rows(driver, "out");
+      std::sort(rows.begin(), rows.end());
+      return rows;
+    };
+    in.pipeInput("a", "v", 10);
+    in.pipeInput("b", "v", 20);
+    in.pipeInput("a", "v", 60);
+    in.pipeInput("a", "v", 120);
+    in.pipeInput("a", "v", 140);  // close time 90: window 0 still open
+    EXPECT_TRUE(sorted().empty());
+    in.pipeInput("b", "v", 150);  // close time 100: window 0 closes for a and b
+    EXPECT_EQ(sorted(), (std::vector<std::pair<S, int64_t>>{{"a@0", 2}, {"b@0", 1}}));
+    in.pipeInput("a", "v", 40);  // late: dropped, nothing forwarded
+    in.pipeInput("a", "v", 160);  // close time 110: nothing new closed
+    EXPECT_TRUE(sorted().empty());
+    in.pipeInput("a", "v", 260);  // close time 210: window 100 closes
+    EXPECT_EQ(sorted(), (std::vector<std::pair<S, int64_t>>{{"a@100", 3}, {"b@100", 1}}));
+    EXPECT_EQ(DroppedRecords(driver), 1);
+  }
 }
 
 TEST(DslWindowedTest, WindowedKeysWriteKafkasTimeWindowedLayout) {
