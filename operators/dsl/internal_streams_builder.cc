@@ -27,7 +27,13 @@ std::string InternalStreamsBuilder::NewStoreName(std::string_view prefix) {
 void InternalStreamsBuilder::AddStateStore(const AbstractStoreBuilder& builder,
                                            std::vector<std::string> processors) {
   CheckNotBuilt();
+  for (const std::string& processor : processors) stores_of_[processor].push_back(builder.name());
   topology_.addStateStore(builder, std::move(processors));
+}
+
+std::vector<std::string> InternalStreamsBuilder::StoresOf(const std::string& processor) const {
+  auto it = stores_of_.find(processor);
+  return it == stores_of_.end() ? std::vector<std::string>() : it->second;
 }
 
 RepartitionNames InternalStreamsBuilder::NewRepartitionNames(const std::string& name) {

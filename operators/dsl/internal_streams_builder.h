@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -59,6 +60,8 @@ class InternalStreamsBuilder {
   void AddNode(std::shared_ptr<NodeFactory> node);
   // Adds a store (a copy of `builder`) used by `processors`.
   void AddStateStore(const AbstractStoreBuilder& builder, std::vector<std::string> processors);
+  // The stores AddStateStore connected to `processor` (empty when none).
+  std::vector<std::string> StoresOf(const std::string& processor) const;
   // Registers the repartition topic "<name>" (decorated with the application id at run time).
   void AddInternalTopic(const std::string& name, std::optional<int32_t> partitions);
 
@@ -90,6 +93,7 @@ class InternalStreamsBuilder {
   int64_t index_ = 0;
   bool built_ = false;
   std::vector<Source> sources_;
+  std::map<std::string, std::vector<std::string>> stores_of_;
 };
 
 }  // namespace brook::streams::detail

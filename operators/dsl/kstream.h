@@ -16,6 +16,9 @@
 #include "framework/api/timestamp_extractor.h"
 #include "operators/dsl/branched.h"
 #include "operators/dsl/grouped.h"
+#include "operators/dsl/join_windows.h"
+#include "operators/dsl/joined.h"
+#include "operators/dsl/joiner_traits.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/mapper_traits.h"
 #include "operators/dsl/named.h"
@@ -23,6 +26,7 @@
 #include "operators/dsl/printed.h"
 #include "operators/dsl/produced.h"
 #include "operators/dsl/repartitioned.h"
+#include "operators/dsl/stream_joined.h"
 #include "operators/processors/filter.h"
 #include "operators/processors/flat_map.h"
 #include "operators/processors/flat_map_values.h"
@@ -31,6 +35,10 @@
 #include "operators/processors/map_values.h"
 #include "operators/processors/pass_through.h"
 #include "operators/processors/peek.h"
+#include "operators/processors/stream_join_window.h"
+#include "operators/processors/stream_stream_join.h"
+#include "operators/processors/stream_table_join.h"
+#include "statestore/api/stores.h"
 
 namespace brook::streams {
 
@@ -38,6 +46,8 @@ template <typename K, typename V>
 class BranchedKStream;
 template <typename K, typename V>
 class KGroupedStream;
+template <typename K, typename V>
+class KTable;
 
 // A stream of records (Kafka Streams' KStream): each operator adds a node to the topology of
 // the StreamsBuilder the stream came from and returns the stream of what that node forwards.
@@ -384,6 +394,106 @@ class KStream {
         true, grouped.name());
   }
 
+  // --- KStream-KTable joins (Kafka's KStreamKTableJoin). Each record of this stream looks its
+  // key up in `table` as the table is when the record is processed (table updates trigger
+  // nothing) and forwards the joiner's result with the record's key and timestamp. The stream
+  // and the table must be co-partitioned: same key, same partition count (Brook does not check
+  // the counts); when the stream's key may have changed (selectKey, map, ...) it is first
+  // repartitioned through "<Joined name, else this node's name>-repartition", as Kafka does.
+  // Records with a null value (an empty std::optional) are dropped. Node KSTREAM-JOIN-<n> or
+  // KSTREAM-LEFTJOIN-<n> (or Joined's name), connected to the table's stores. The result has
+  // this stream's key serde (or Joined's) and no value serde.
+
+  // Inner: joiner(value, table value) or joiner(key, value, table value); a key the table lacks
+  // gives nothing, and so does a null key.
+  template <typename VO, detail::ValueJoinerOf<K, V, VO> F>
+  auto join(const KTable<K, VO>& table, F joiner,
+            const Joined<K, V, VO>& joined = Joined<K, V, VO>()) const {
+    using VR = detail::JoinerResult<F, K, V, VO>;
+    detail::RequireCallable(joiner, "join(): joiner");
+    return DoStreamTableJoin<VO, VR>(
+        table,
+        [joiner = std::move(joiner)](const K& key, const V& value, const std::optional<VO>& other) {
+          return VR(detail::CallJoiner(joiner, key, value, *other));
+        },
+        joined, false);
+  }
+  // Left: joiner(value, std::optional<VO>) gets nullopt when the table lacks the key (or the
+  // record's key is null).
+  template <typename VO, detail::ValueJoinerOf<K, V, std::optional<VO>> F>
+  auto leftJoin(const KTable<K, VO>& table, F joiner,
+                const Joined<K, V, VO>& joined = Joined<K, V, VO>()) const {
+    using VR = detail::JoinerResult<F, K, V, std::optional<VO>>;
+    detail::RequireCallable(joiner, "leftJoin(): joiner");
+    return DoStreamTableJoin<VO, VR>(
+        table,
+        [joiner = std::move(joiner)](const K& key, const V& value, const std::optional<VO>& other) {
+          return VR(detail::CallJoiner(joiner, key, value, other));
+        },
+        joined, true);
+  }
+
+  // --- KStream-KStream windowed joins (Kafka's KStreamKStreamJoin). A record of this stream at
+  // time t joins each record of `other` with the same key and a timestamp in
+  // [t - windows.before, t + windows.after], and the other way round; each result has the
+  // larger of the two timestamps. Each side keeps its records in a window store retaining
+  // duplicates (size before + after, retention size + grace, logged unless StreamJoined says
+  // not; names "<KSTREAM-JOINTHIS-n>-store"/"<KSTREAM-JOINOTHER-n>-store", or StreamJoined's
+  // store name + "-this-join-store"/"-other-join-store"). A record arriving after its window
+  // closed (t + after + grace < stream time) is dropped. Both streams must be co-partitioned;
+  // a key-changed stream is repartitioned first ("<StreamJoined name>-left|right-repartition",
+  // else "<its node name>-repartition"). Nodes as Kafka's: KSTREAM-WINDOWED-<n> twice,
+  // KSTREAM-JOINTHIS-<n> (OUTERTHIS for outerJoin), KSTREAM-JOINOTHER-<n> (OUTEROTHER for left
+  // and outer joins), KSTREAM-MERGE-<n>.
+  //
+  // Left and outer joins emit a record without a partner at once, as joiner(value, nullopt),
+  // and the joined results when partners come: Kafka's behaviour before 3.1. Kafka 3.1+ waits
+  // for the window to close and emits only records that never found a partner.
+
+  // Inner: joiner(value, other value) or joiner(key, value, other value).
+  template <typename VO, detail::ValueJoinerOf<K, V, VO> F>
+  auto join(const KStream<K, VO>& other, F joiner, const JoinWindows& windows,
+            const StreamJoined<K, V, VO>& joined = StreamJoined<K, V, VO>()) const {
+    using VR = detail::JoinerResult<F, K, V, VO>;
+    detail::RequireCallable(joiner, "join(): joiner");
+    return DoStreamStreamJoin<VO, VR>(
+        other,
+        [joiner = std::move(joiner)](const K& key, const std::optional<V>& value,
+                                     const std::optional<VO>& other_value) {
+          return VR(detail::CallJoiner(joiner, key, *value, *other_value));
+        },
+        windows, joined, false, false);
+  }
+  // Left: also each record of this stream without a partner, as joiner(value, nullopt).
+  template <typename VO, detail::ValueJoinerOf<K, V, std::optional<VO>> F>
+  auto leftJoin(const KStream<K, VO>& other, F joiner, const JoinWindows& windows,
+                const StreamJoined<K, V, VO>& joined = StreamJoined<K, V, VO>()) const {
+    using VR = detail::JoinerResult<F, K, V, std::optional<VO>>;
+    detail::RequireCallable(joiner, "leftJoin(): joiner");
+    return DoStreamStreamJoin<VO, VR>(
+        other,
+        [joiner = std::move(joiner)](const K& key, const std::optional<V>& value,
+                                     const std::optional<VO>& other_value) {
+          return VR(detail::CallJoiner(joiner, key, *value, other_value));
+        },
+        windows, joined, true, false);
+  }
+  // Outer: records of either stream without a partner too, joiner(std::optional<V>,
+  // std::optional<VO>) getting nullopt for the missing side.
+  template <typename VO, detail::ValueJoinerOf<K, std::optional<V>, std::optional<VO>> F>
+  auto outerJoin(const KStream<K, VO>& other, F joiner, const JoinWindows& windows,
+                 const StreamJoined<K, V, VO>& joined = StreamJoined<K, V, VO>()) const {
+    using VR = detail::JoinerResult<F, K, std::optional<V>, std::optional<VO>>;
+    detail::RequireCallable(joiner, "outerJoin(): joiner");
+    return DoStreamStreamJoin<VO, VR>(
+        other,
+        [joiner = std::move(joiner)](const K& key, const std::optional<V>& value,
+                                     const std::optional<VO>& other_value) {
+          return VR(detail::CallJoiner(joiner, key, value, other_value));
+        },
+        windows, joined, true, true);
+  }
+
   // --- For the DSL's own operators (groupByKey, joins, toTable); not needed by applications.
 
   // The node whose output this stream is.
@@ -399,6 +509,145 @@ class KStream {
   detail::InternalStreamsBuilder* builder() const { return builder_; }
 
  private:
+  template <typename, typename>
+  friend class KStream;
+
+  // Kafka's KStreamImpl.doJoin and KStreamImplJoin.join.
+  template <typename VO, typename VR>
+  KStream<K, VR> DoStreamStreamJoin(
+      const KStream<K, VO>& other,
+      std::function<VR(const K&, const std::optional<V>&, const std::optional<VO>&)> joiner,
+      const JoinWindows& windows, const StreamJoined<K, V, VO>& joined, bool left_outer,
+      bool right_outer) const {
+    namespace p = operators::processors;
+    if (other.builder_ != builder_) {
+      throw TopologyException("join(): " + other.name_ + " comes from another StreamsBuilder than " +
+                              name_);
+    }
+    const std::optional<std::string>& given = joined.name();
+    SerdePtr<K> key_serde = joined.keySerde() ? joined.keySerde() : key_serde_;
+    SerdePtr<V> value_serde = joined.valueSerde() ? joined.valueSerde() : value_serde_;
+    SerdePtr<VO> other_value_serde =
+        joined.otherValueSerde() ? joined.otherValueSerde() : other.value_serde_;
+    KStream self = *this;
+    KStream<K, VO> that = other;
+    if (self.repartition_required_) {
+      self = self.repartition(Repartitioned<K, V>::as(given ? *given + "-left" : name_)
+                                  .withKeySerde(key_serde)
+                                  .withValueSerde(value_serde));
+    }
+    if (that.repartition_required_) {
+      that = that.repartition(Repartitioned<K, VO>::as(given ? *given + "-right" : other.name_)
+                                  .withKeySerde(key_serde)
+                                  .withValueSerde(other_value_serde));
+    }
+    const std::string this_suffix = right_outer ? "-outer-this-join" : "-this-join";
+    const std::string other_suffix = left_outer ? "-outer-other-join" : "-other-join";
+    auto suffixed = [&](const char* suffix, std::string_view prefix) {
+      std::string generated = builder_->NewProcessorName(prefix);
+      return given ? *given + suffix : generated;
+    };
+    const std::string this_windowed = suffixed("-this-windowed", detail::node_names::kWindowed);
+    const std::string other_windowed = suffixed("-other-windowed", detail::node_names::kWindowed);
+    const std::string this_generated = builder_->NewProcessorName(
+        right_outer ? detail::node_names::kOuterThis : detail::node_names::kJoinThis);
+    const std::string other_generated = builder_->NewProcessorName(
+        left_outer ? detail::node_names::kOuterOther : detail::node_names::kJoinOther);
+    const std::string this_join = given ? *given + this_suffix : this_generated;
+    const std::string other_join = given ? *given + other_suffix : other_generated;
+    const std::string merge = suffixed("-merge", detail::node_names::kMerge);
+    const std::string this_store =
+        (joined.storeName() ? *joined.storeName() + this_suffix : this_generated) + "-store";
+    const std::string other_store =
+        (joined.storeName() ? *joined.storeName() + other_suffix : other_generated) + "-store";
+
+    // The window stores: every record within before + after, kept size + grace.
+    const int64_t retention = windows.size() + windows.gracePeriodMs();
+    auto add_store = [&]<typename VS>(const std::string& store, SerdePtr<VS> serde,
+                                      const std::string& processor, const std::string& reader) {
+      auto builder = Stores::windowStoreBuilder<K, VS>(
+          Stores::persistentWindowStore(store, retention, windows.size(), true), key_serde,
+          std::move(serde));
+      if (joined.loggingEnabled()) {
+        builder.withLoggingEnabled(joined.logConfig());
+      } else {
+        builder.withLoggingDisabled();
+      }
+      builder_->AddStateStore(builder, {processor, reader});
+    };
+
+    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, V, V>>(
+        this_windowed, std::vector<std::string>{self.name_},
+        p::StreamJoinWindowSupplier<K, V>(this_store, windows.afterMs(), windows.gracePeriodMs())));
+    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, VO, VO>>(
+        other_windowed, std::vector<std::string>{that.name_},
+        p::StreamJoinWindowSupplier<K, VO>(other_store, windows.beforeMs(),
+                                           windows.gracePeriodMs())));
+    auto shared = std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR>::Joiner>(
+        joiner);
+    auto reversed =
+        std::make_shared<const typename p::StreamStreamJoinProcessor<K, VO, V, VR>::Joiner>(
+            [joiner](const K& key, const std::optional<VO>& value, const std::optional<V>& mine) {
+              return joiner(key, mine, value);
+            });
+    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, V, VR>>(
+        this_join, std::vector<std::string>{this_windowed},
+        p::StreamStreamJoinSupplier<K, V, VO, VR>(
+            {other_store, windows.beforeMs(), windows.afterMs(), windows.gracePeriodMs(),
+             left_outer},
+            shared)));
+    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, VO, VR>>(
+        other_join, std::vector<std::string>{other_windowed},
+        p::StreamStreamJoinSupplier<K, VO, V, VR>(
+            {this_store, windows.afterMs(), windows.beforeMs(), windows.gracePeriodMs(),
+             right_outer},
+            reversed)));
+    AddNode(std::make_shared<detail::ProcessorFactory<K, VR, K, VR>>(
+        merge, std::vector<std::string>{this_join, other_join},
+        operators::processors::PassThroughSupplier<K, VR>()));
+    add_store(this_store, value_serde, this_windowed, other_join);
+    add_store(other_store, other_value_serde, other_windowed, this_join);
+
+    std::set<std::string> sources = self.source_nodes_;
+    sources.insert(that.source_nodes_.begin(), that.source_nodes_.end());
+    return KStream<K, VR>(builder_, merge, key_serde, nullptr, std::move(sources), false);
+  }
+
+  // Kafka's KStreamImpl.join(KTable) and doStreamTableJoin.
+  template <typename VO, typename VR>
+  KStream<K, VR> DoStreamTableJoin(
+      const KTable<K, VO>& table,
+      typename operators::processors::StreamTableJoinProcessor<K, V, VO, VR>::Joiner joiner,
+      const Joined<K, V, VO>& joined, bool left_join) const {
+    if (table.builder() != builder_) {
+      throw TopologyException("join(): " + table.name() +
+                              " comes from another StreamsBuilder than " + name_);
+    }
+    if (repartition_required_) {
+      KStream repartitioned = repartition(
+          Repartitioned<K, V>::as(joined.name() ? *joined.name() : name_)
+              .withKeySerde(joined.keySerde() ? joined.keySerde() : key_serde_)
+              .withValueSerde(joined.valueSerde() ? joined.valueSerde() : value_serde_));
+      return repartitioned.template DoStreamTableJoin<VO, VR>(table, std::move(joiner), joined,
+                                                              left_join);
+    }
+    auto getter = table.valueGetterSupplier();
+    const std::string name =
+        builder_->NameOrGenerate(joined.name() ? Named::as(*joined.name()) : Named(),
+                                 left_join ? detail::node_names::kLeftJoin
+                                           : detail::node_names::kJoin);
+    auto node = std::make_shared<detail::FixedKeyProcessorFactory<K, V, VR>>(
+        name, std::vector<std::string>{name_},
+        operators::processors::StreamTableJoinSupplier<K, V, VO, VR>(getter, std::move(joiner),
+                                                                    left_join));
+    node->stores = getter->store_names;
+    AddNode(std::move(node));
+    std::set<std::string> sources = source_nodes_;
+    sources.insert(table.subtopologySourceNodes().begin(), table.subtopologySourceNodes().end());
+    return KStream<K, VR>(builder_, name, joined.keySerde() ? joined.keySerde() : key_serde_,
+                          nullptr, std::move(sources), false);
+  }
+
   template <typename P>
   KStream Filter(P predicate, const Named& named, bool negate) const {
     detail::RequireCallable(predicate, negate ? "filterNot(): predicate" : "filter(): predicate");

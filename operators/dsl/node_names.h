@@ -30,6 +30,19 @@ inline constexpr std::string_view kTableMapValues = "KTABLE-MAPVALUES-";
 inline constexpr std::string_view kTableToStream = "KTABLE-TOSTREAM-";
 inline constexpr std::string_view kTableSuppress = "KTABLE-SUPPRESS-";
 
+// Joins (KStreamImpl, KTableImpl).
+inline constexpr std::string_view kJoin = "KSTREAM-JOIN-";
+inline constexpr std::string_view kLeftJoin = "KSTREAM-LEFTJOIN-";
+inline constexpr std::string_view kJoinThis = "KSTREAM-JOINTHIS-";
+inline constexpr std::string_view kJoinOther = "KSTREAM-JOINOTHER-";
+inline constexpr std::string_view kOuterThis = "KSTREAM-OUTERTHIS-";
+inline constexpr std::string_view kOuterOther = "KSTREAM-OUTEROTHER-";
+inline constexpr std::string_view kWindowed = "KSTREAM-WINDOWED-";
+inline constexpr std::string_view kOuterShared = "KSTREAM-OUTERSHARED-";
+inline constexpr std::string_view kTableJoinThis = "KTABLE-JOINTHIS-";
+inline constexpr std::string_view kTableJoinOther = "KTABLE-JOINOTHER-";
+inline constexpr std::string_view kTableMerge = "KTABLE-MERGE-";
+
 // Generated store names: an operator's prefix, then this, then the counter (Kafka's
 // InternalStreamsBuilder.newStoreName): KSTREAM-AGGREGATE-STATE-STORE-0000000001.
 inline constexpr std::string_view kStateStore = "STATE-STORE-";

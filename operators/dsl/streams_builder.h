@@ -11,7 +11,12 @@
 #include "operators/dsl/consumed.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/kstream.h"
+#include "operators/dsl/materialized.h"
 #include "operators/dsl/node_names.h"
+#include "operators/dsl/store_builders.h"
+#include "operators/dsl/table_source_factory.h"
+#include "operators/processors/table_source.h"
+#include "operators/processors/table_value_getter.h"
 
 namespace brook::streams {
 
@@ -84,6 +89,55 @@ class StreamsBuilder {
     internal_->RememberSource(name, {}, pattern.regex(), detail::TypesOf<K, V>());
     return KStream<K, V>(internal_.get(), name, consumed.keySerde(), consumed.valueSerde(), {name},
                          false);
+  }
+
+  // The topic read as a table (Kafka Streams' StreamsBuilder::table): each record is its key's
+  // latest value and a record with a null value (a tombstone) deletes the key; records with a
+  // null key are dropped. Values are read through Serdes::Optional of the value serde, so a
+  // tombstone is told apart from an empty value. The table is kept in a timestamped key-value
+  // store (Materialized's name, else "<topic>-STATE-STORE-<n>") with its own changelog
+  // "<application.id>-<store>-changelog" (Kafka's layout without the source-topic-changelog
+  // optimization). Serdes: Consumed's, else Materialized's, else the defaults.
+  // Nodes: the source KSTREAM-SOURCE-<n> and the processor KTABLE-SOURCE-<n> (with a
+  // Consumed name N: "N-source" and "N"). The topic cannot also be read by stream().
+  template <typename K, typename V>
+  KTable<K, V> table(const std::string& topic, const Consumed<K, V>& consumed,
+                     const Materialized<K, V>& materialized) {
+    Materialized<K, V> m = materialized;
+    if (consumed.keySerde()) m = m.withKeySerde(consumed.keySerde());
+    if (consumed.valueSerde()) m = m.withValueSerde(consumed.valueSerde());
+    const bool queryable = m.storeName().has_value();
+    const std::string store = queryable ? *m.storeName() : internal_->NewStoreName(topic + "-");
+    const std::optional<std::string>& given = consumed.named().name();
+    std::string source_name = internal_->NewProcessorName(detail::node_names::kSource);
+    if (given) source_name = *given + "-source";
+    const std::string table_name =
+        internal_->NameOrGenerate(consumed.named(), detail::node_names::kTableSource);
+    if (internal_->ExistingSource({topic}, detail::TypesOf<K, std::optional<V>>())) {
+      throw TopologyException("table(): topic " + topic + " is already read by another source");
+    }
+    internal_->AddNode(std::make_shared<detail::TableSourceNodeFactory<K, V>>(
+        source_name, topic, m.keySerde(), m.valueSerde(), consumed.timestampExtractor()));
+    internal_->RememberSource(source_name, {topic}, std::nullopt,
+                              detail::TypesOf<K, std::optional<V>>());
+    auto node = std::make_shared<detail::TableNode>();
+    internal_->AddNode(
+        std::make_shared<detail::ProcessorFactory<K, std::optional<V>, K, Change<V>>>(
+            table_name, std::vector<std::string>{source_name},
+            operators::processors::TableSourceSupplier<K, V>(store, node->send_old_values)));
+    internal_->AddStateStore(*detail::TimestampedKeyValueStoreFor(store, m), {table_name});
+    return KTable<K, V>(internal_.get(), table_name, m.keySerde(), m.valueSerde(), {source_name},
+                        queryable ? std::optional<std::string>(store) : std::nullopt,
+                        std::move(node),
+                        operators::processors::StoreValueGetterSupplier<K, V>(store));
+  }
+  template <typename K, typename V>
+  KTable<K, V> table(const std::string& topic, const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    return table(topic, consumed, Materialized<K, V>());
+  }
+  template <typename K, typename V>
+  KTable<K, V> table(const std::string& topic, const Materialized<K, V>& materialized) {
+    return table(topic, Consumed<K, V>(), materialized);
   }
 
   // The topology of everything built so far. Call it once, after the program: the builder and

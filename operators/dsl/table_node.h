@@ -17,6 +17,9 @@ namespace brook::streams::detail {
 struct TableNode {
   std::shared_ptr<bool> send_old_values = std::make_shared<bool>(false);
   std::shared_ptr<TableNode> parent;
+  // The second input of an unmaterialized KTable-KTable join result (both inputs must then send
+  // old values for the result to have them).
+  std::shared_ptr<TableNode> other_parent;
   // Tables of windowed aggregations (and those derived from them): the windows' grace period,
   // which suppress(untilWindowCloses) waits for.
   std::optional<int64_t> window_grace_ms;
@@ -24,6 +27,7 @@ struct TableNode {
   void EnableSendingOldValues() {
     *send_old_values = true;
     if (parent) parent->EnableSendingOldValues();
+    if (other_parent) other_parent->EnableSendingOldValues();
   }
 };
 
