@@ -28,7 +28,7 @@ namespace brook::operators::processors {
 // partner arriving later still gives the joined result.
 //
 // Late records: a record whose window closed (t + after + grace < the task's stream time) is
-// dropped, logged and counted. Null values are dropped; a null key is dropped too, except by an
+// dropped, logged and counted (the task's dropped-records-total, as Kafka). Null values are dropped; a null key is dropped too, except by an
 // outer side, which forwards joiner(value, nullopt).
 template <typename K, typename VThis, typename VOther, typename VR>
 class StreamStreamJoinProcessor final
@@ -97,6 +97,7 @@ class StreamStreamJoinProcessor final
 
  private:
   void Drop(const char* why, int64_t timestamp) {
+    this->context().recordDroppedRecord();
     ++dropped_;
     if (dropped_ == 1 || dropped_ % 1000 == 0) {
       brook::GetLogger("operators")->warn(

@@ -37,6 +37,7 @@ class StreamTableJoinProcessor final : public streams::ContextualFixedKeyProcess
   void process(const streams::FixedKeyRecord<K, V>& record) override {
     const bool null_key = IsNull(record.key());
     if (IsNull(record.value()) || (null_key && !left_join_)) {
+      this->context().recordDroppedRecord();
       if (++dropped_ == 1 || dropped_ % 1000 == 0) {
         brook::GetLogger("operators")->warn(
             "[task {}] skipping a record with a null join key or value ({} dropped so far)",

@@ -20,6 +20,18 @@ using testing::StringConsumed;
 using testing::StringProduced;
 using OptS = std::optional<S>;
 
+// The driver's dropped-records-total, over its tasks.
+int64_t DroppedRecords(const TopologyTestDriver& driver) {
+  double total = 0;
+  for (const Metric& metric : driver.metrics()) {
+    if (metric.name.name == "dropped-records-total" &&
+        metric.name.group == "stream-task-metrics") {
+      total += metric.value;
+    }
+  }
+  return static_cast<int64_t>(total);
+}
+
 StreamsConfig Config() {
   StreamsConfig config;
   config.set("application.id", "join-test");
@@ -101,6 +113,8 @@ TEST(DslStreamTableJoinTest, NullValuesAreDroppedAndNullKeysOnlyJoinInALeftJoin)
   s.pipeInput(std::nullopt, OptS("v1"), 3);  // null key: only the left join emits
   s.pipeInput(OptS("k"), OptS("v2"), 4);
   EXPECT_EQ(inner.readKeyValuesToList(), (std::vector<KeyValue<OptS, S>>{{OptS("k"), "v2+T"}}));
+  // The inner join drops the null value and the null key, the left join the null value.
+  EXPECT_EQ(DroppedRecords(driver), 3);
   EXPECT_EQ(left_out.readKeyValuesToList(),
             (std::vector<KeyValue<OptS, S>>{{std::nullopt, "v1+none"}, {OptS("k"), "v2+T"}}));
 }
@@ -231,6 +245,7 @@ TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
   in.views.pipeInput("k", "v2", 105);      // late: dropped, joins nothing
   in.clicks.pipeInput("k", "c2", 104);     // late too
   EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 106}}));
+  EXPECT_EQ(DroppedRecords(driver), 2);
 }
 
 TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsAtOnceAndJoinsLaterPartners) {
