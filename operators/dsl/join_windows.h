@@ -55,9 +55,10 @@ class JoinWindows {
   JoinWindows(int64_t before_ms, int64_t after_ms, int64_t grace_ms)
       : before_ms_(before_ms), after_ms_(after_ms), grace_ms_(grace_ms) {
     if (before_ms_ + after_ms_ < 0) {
-      throw TopologyException("JoinWindows: the window interval (before + after) must not be "
-                              "negative, got before=" + std::to_string(before_ms_) +
-                              " after=" + std::to_string(after_ms_));
+      throw TopologyException(
+          "JoinWindows: the window interval (before + after) must not be "
+          "negative, got before=" +
+          std::to_string(before_ms_) + " after=" + std::to_string(after_ms_));
     }
   }
 

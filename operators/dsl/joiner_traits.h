@@ -14,7 +14,7 @@ constexpr bool kJoinerWithoutKey = std::is_invocable_v<const F&, const A&, const
 
 template <typename F, typename K, typename A, typename B>
 concept ValueJoinerOf = std::is_invocable_v<const F&, const A&, const B&> ||
-                        std::is_invocable_v<const F&, const K&, const A&, const B&>;
+    std::is_invocable_v<const F&, const K&, const A&, const B&>;
 
 template <typename F, typename K, typename A, typename B>
 decltype(auto) CallJoiner(const F& joiner, const K& key, const A& a, const B& b) {
@@ -26,9 +26,8 @@ decltype(auto) CallJoiner(const F& joiner, const K& key, const A& a, const B& b)
 }
 
 template <typename F, typename K, typename A, typename B>
-using JoinerResult = std::decay_t<decltype(CallJoiner(std::declval<const F&>(),
-                                                      std::declval<const K&>(),
-                                                      std::declval<const A&>(),
-                                                      std::declval<const B&>()))>;
+using JoinerResult =
+    std::decay_t<decltype(CallJoiner(std::declval<const F&>(), std::declval<const K&>(),
+                                     std::declval<const A&>(), std::declval<const B&>()))>;
 
 }  // namespace brook::streams::detail

@@ -16,10 +16,10 @@
 #include "framework/api/timestamp_extractor.h"
 #include "operators/dsl/branched.h"
 #include "operators/dsl/grouped.h"
+#include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/join_windows.h"
 #include "operators/dsl/joined.h"
 #include "operators/dsl/joiner_traits.h"
-#include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/mapper_traits.h"
 #include "operators/dsl/named.h"
 #include "operators/dsl/node_names.h"
@@ -382,16 +382,17 @@ class KStream {
   // (KSTREAM-KEY-SELECT-<n>, or Grouped's name) and, at the aggregation, a repartition.
   // Serdes: Grouped's; the value serde defaults to this stream's.
   template <typename KR = detail::Deduced, detail::KeyValueCallable<K, V> F>
-  auto groupBy(F selector, const Grouped<detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>,
-                                         V>& grouped = {}) const {
+  auto groupBy(F selector,
+               const Grouped<detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>, V>&
+                   grouped = {}) const {
     using KOut = detail::PickType<KR, detail::KeyValueMapperResult<F, K, V>>;
     detail::RequireCallable(selector, "groupBy(): key selector");
-    KStream<KOut, V> keyed = selectKey<KOut>(
-        std::move(selector), grouped.name() ? Named::as(*grouped.name()) : Named());
+    KStream<KOut, V> keyed =
+        selectKey<KOut>(std::move(selector), grouped.name() ? Named::as(*grouped.name()) : Named());
     return KGroupedStream<KOut, V>(
         builder_, keyed.name(), grouped.keySerdeOrNull(),
-        grouped.valueSerdeOrNull() ? grouped.valueSerdeOrNull() : value_serde_, source_nodes_,
-        true, grouped.name());
+        grouped.valueSerdeOrNull() ? grouped.valueSerdeOrNull() : value_serde_, source_nodes_, true,
+        grouped.name());
   }
 
   // --- KStream-KTable joins (Kafka's KStreamKTableJoin). Each record of this stream looks its
@@ -521,8 +522,8 @@ class KStream {
       bool right_outer) const {
     namespace p = operators::processors;
     if (other.builder_ != builder_) {
-      throw TopologyException("join(): " + other.name_ + " comes from another StreamsBuilder than " +
-                              name_);
+      throw TopologyException("join(): " + other.name_ +
+                              " comes from another StreamsBuilder than " + name_);
     }
     const std::optional<std::string>& given = joined.name();
     SerdePtr<K> key_serde = joined.keySerde() ? joined.keySerde() : key_serde_;
@@ -583,8 +584,8 @@ class KStream {
         other_windowed, std::vector<std::string>{that.name_},
         p::StreamJoinWindowSupplier<K, VO>(other_store, windows.beforeMs(),
                                            windows.gracePeriodMs())));
-    auto shared = std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR>::Joiner>(
-        joiner);
+    auto shared =
+        std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR>::Joiner>(joiner);
     auto reversed =
         std::make_shared<const typename p::StreamStreamJoinProcessor<K, VO, V, VR>::Joiner>(
             [joiner](const K& key, const std::optional<VO>& value, const std::optional<V>& mine) {
@@ -632,14 +633,13 @@ class KStream {
                                                               left_join);
     }
     auto getter = table.valueGetterSupplier();
-    const std::string name =
-        builder_->NameOrGenerate(joined.name() ? Named::as(*joined.name()) : Named(),
-                                 left_join ? detail::node_names::kLeftJoin
-                                           : detail::node_names::kJoin);
+    const std::string name = builder_->NameOrGenerate(
+        joined.name() ? Named::as(*joined.name()) : Named(),
+        left_join ? detail::node_names::kLeftJoin : detail::node_names::kJoin);
     auto node = std::make_shared<detail::FixedKeyProcessorFactory<K, V, VR>>(
         name, std::vector<std::string>{name_},
         operators::processors::StreamTableJoinSupplier<K, V, VO, VR>(getter, std::move(joiner),
-                                                                    left_join));
+                                                                     left_join));
     node->stores = getter->store_names;
     AddNode(std::move(node));
     std::set<std::string> sources = source_nodes_;
@@ -695,7 +695,7 @@ class KStream {
 
 }  // namespace brook::streams
 
-#include "operators/dsl/branched_kstream.h"  // IWYU pragma: export (split() returns one)
-#include "operators/dsl/kgrouped_stream.h"   // IWYU pragma: export (groupBy returns one)
-#include "operators/dsl/ktable.h"            // IWYU pragma: export
+#include "operators/dsl/branched_kstream.h"       // IWYU pragma: export (split() returns one)
+#include "operators/dsl/kgrouped_stream.h"        // IWYU pragma: export (groupBy returns one)
+#include "operators/dsl/ktable.h"                 // IWYU pragma: export
 #include "operators/dsl/time_windowed_kstream.h"  // IWYU pragma: export

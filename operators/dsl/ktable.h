@@ -10,8 +10,8 @@
 #include "operators/dsl/change.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/joiner_traits.h"
-#include "operators/dsl/materialized.h"
 #include "operators/dsl/mapper_traits.h"
+#include "operators/dsl/materialized.h"
 #include "operators/dsl/named.h"
 #include "operators/dsl/node_names.h"
 #include "operators/dsl/store_builders.h"
@@ -19,8 +19,8 @@
 #include "operators/dsl/table_node.h"
 #include "operators/processors/suppress.h"
 #include "operators/processors/table_filter.h"
-#include "operators/processors/table_map_values.h"
 #include "operators/processors/table_join_merge.h"
+#include "operators/processors/table_map_values.h"
 #include "operators/processors/table_table_join.h"
 #include "operators/processors/table_to_stream.h"
 #include "operators/processors/table_value_getter.h"
@@ -76,13 +76,14 @@ class KTable {
     detail::RequireCallable(mapper, "KTable::mapValues(): mapper");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kTableMapValues);
     auto node = Derived();
-    builder_->AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, Change<V>, Change<VOut>>>(
-        name, std::vector<std::string>{name_},
-        operators::processors::TableMapValuesSupplier<K, V, VOut>(
-            [mapper](const K& key, const V& value) {
-              return VOut(detail::CallValueMapper(mapper, key, value));
-            },
-            node->send_old_values)));
+    builder_->AddNode(
+        std::make_shared<detail::FixedKeyProcessorFactory<K, Change<V>, Change<VOut>>>(
+            name, std::vector<std::string>{name_},
+            operators::processors::TableMapValuesSupplier<K, V, VOut>(
+                [mapper](const K& key, const V& value) {
+                  return VOut(detail::CallValueMapper(mapper, key, value));
+                },
+                node->send_old_values)));
     std::shared_ptr<const operators::processors::TableValueGetterSupplier<K, VOut>> getter;
     if (auto parent = TryValueGetterSupplier()) {
       getter = operators::processors::DerivedValueGetterSupplier<K, V, VOut>(
@@ -108,9 +109,7 @@ class KTable {
   // aggregation. Node KTABLE-SUPPRESS-<n> (or Suppressed's name), its buffer store
   // KTABLE-SUPPRESS-STATE-STORE-<n> (or "<name>-store"). Throws TopologyException when this
   // table does not come from a windowed aggregation.
-  KTable suppress(const Suppressed& suppressed) const
-    requires detail::WindowedKey<K>::value
-  {
+  KTable suppress(const Suppressed& suppressed) const requires detail::WindowedKey<K>::value {
     using Inner = typename detail::WindowedKey<K>::Key;
     if (!node_->window_grace_ms) {
       throw TopologyException("suppress(untilWindowCloses): " + name_ +
@@ -198,17 +197,19 @@ class KTable {
                           std::nullopt);
   }
   template <typename VO, detail::ValueJoinerOf<K, std::optional<V>, std::optional<VO>> F>
-  auto outerJoin(const KTable<K, VO>& other, F joiner, const Named& named,
-                 const Materialized<K, detail::JoinerResult<F, K, std::optional<V>,
-                                                            std::optional<VO>>>& materialized) const {
+  auto outerJoin(
+      const KTable<K, VO>& other, F joiner, const Named& named,
+      const Materialized<K, detail::JoinerResult<F, K, std::optional<V>, std::optional<VO>>>&
+          materialized) const {
     using VR = detail::JoinerResult<F, K, std::optional<V>, std::optional<VO>>;
     return DoJoin<VO, VR>(other, OuterJoiner<VO, VR>(std::move(joiner)), {true, true}, named,
                           materialized);
   }
   template <typename VO, detail::ValueJoinerOf<K, std::optional<V>, std::optional<VO>> F>
-  auto outerJoin(const KTable<K, VO>& other, F joiner,
-                 const Materialized<K, detail::JoinerResult<F, K, std::optional<V>,
-                                                            std::optional<VO>>>& materialized) const {
+  auto outerJoin(
+      const KTable<K, VO>& other, F joiner,
+      const Materialized<K, detail::JoinerResult<F, K, std::optional<V>, std::optional<VO>>>&
+          materialized) const {
     return outerJoin(other, std::move(joiner), Named(), materialized);
   }
 
@@ -243,7 +244,8 @@ class KTable {
   }
 
   template <typename VO, typename VR>
-  using JoinFunction = typename operators::processors::TableTableJoinProcessor<K, V, VO, VR>::Joiner;
+  using JoinFunction =
+      typename operators::processors::TableTableJoinProcessor<K, V, VO, VR>::Joiner;
 
   template <typename VO, typename VR, typename F>
   static JoinFunction<VO, VR> InnerJoiner(F joiner) {
@@ -275,8 +277,8 @@ class KTable {
                        std::optional<Materialized<K, VR>> materialized) const {
     namespace p = operators::processors;
     if (other.builder() != builder_) {
-      throw TopologyException("join(): " + other.name() + " comes from another StreamsBuilder than " +
-                              name_);
+      throw TopologyException("join(): " + other.name() +
+                              " comes from another StreamsBuilder than " + name_);
     }
     std::optional<std::string> store;
     bool queryable = false;
@@ -291,7 +293,8 @@ class KTable {
     auto other_getter = other.valueGetterSupplier();
     if (sides.this_preserved) node_->EnableSendingOldValues();
     if (sides.other_preserved) other.node()->EnableSendingOldValues();
-    const std::string this_name = JoinSideName(named, "-join-this", detail::node_names::kTableJoinThis);
+    const std::string this_name =
+        JoinSideName(named, "-join-this", detail::node_names::kTableJoinThis);
     const std::string other_name =
         JoinSideName(named, "-join-other", detail::node_names::kTableJoinOther);
 
@@ -305,10 +308,11 @@ class KTable {
       result->other_parent = other.node();
     }
     auto shared = std::make_shared<const JoinFunction<VO, VR>>(joiner);
-    auto reversed = std::make_shared<const typename p::TableTableJoinProcessor<K, VO, V, VR>::Joiner>(
-        [joiner](const K& key, const std::optional<VO>& value, const std::optional<V>& mine) {
-          return joiner(key, mine, value);
-        });
+    auto reversed =
+        std::make_shared<const typename p::TableTableJoinProcessor<K, VO, V, VR>::Joiner>(
+            [joiner](const K& key, const std::optional<VO>& value, const std::optional<V>& mine) {
+              return joiner(key, mine, value);
+            });
     auto this_node = std::make_shared<detail::ProcessorFactory<K, Change<V>, K, Change<VR>>>(
         this_name, std::vector<std::string>{name_},
         p::TableTableJoinSupplier<K, V, VO, VR>(other_getter, shared, sides, join_send_old));
@@ -316,9 +320,8 @@ class KTable {
     builder_->AddNode(std::move(this_node));
     auto other_node = std::make_shared<detail::ProcessorFactory<K, Change<VO>, K, Change<VR>>>(
         other_name, std::vector<std::string>{other.name()},
-        p::TableTableJoinSupplier<K, VO, V, VR>(this_getter, reversed,
-                                                {sides.other_preserved, sides.this_preserved},
-                                                join_send_old));
+        p::TableTableJoinSupplier<K, VO, V, VR>(
+            this_getter, reversed, {sides.other_preserved, sides.this_preserved}, join_send_old));
     other_node->stores = this_getter->store_names;
     builder_->AddNode(std::move(other_node));
     builder_->AddNode(std::make_shared<detail::ProcessorFactory<K, Change<VR>, K, Change<VR>>>(
@@ -348,8 +351,8 @@ class KTable {
     std::set<std::string> sources = source_nodes_;
     sources.insert(other.subtopologySourceNodes().begin(), other.subtopologySourceNodes().end());
     return KTable<K, VR>(builder_, merge_name, std::move(key_serde), std::move(value_serde),
-                         std::move(sources),
-                         queryable ? store : std::nullopt, std::move(result), std::move(getter));
+                         std::move(sources), queryable ? store : std::nullopt, std::move(result),
+                         std::move(getter));
   }
 
   // Kafka's NamedInternal.suffixWithOrElseGet: "<name><suffix>" for a given name, else a
@@ -368,8 +371,8 @@ class KTable {
 
   template <typename P>
   KTable Filter(P predicate, const Named& named, bool negate) const {
-    detail::RequireCallable(predicate, negate ? "KTable::filterNot(): predicate"
-                                              : "KTable::filter(): predicate");
+    detail::RequireCallable(
+        predicate, negate ? "KTable::filterNot(): predicate" : "KTable::filter(): predicate");
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kTableFilter);
     auto node = Derived();
     builder_->AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, Change<V>, Change<V>>>(

@@ -44,9 +44,9 @@ class TableSourceNodeFactory final : public NodeFactory {
       extractor = [inner = extractor_](const Record<K, std::optional<V>>& record,
                                        int64_t partition_time) -> int64_t {
         if (!record.value()) return record.timestamp();
-        return inner(Record<K, V>(record.key(), *record.value(), record.timestamp(),
-                                  record.headers()),
-                     partition_time);
+        return inner(
+            Record<K, V>(record.key(), *record.value(), record.timestamp(), record.headers()),
+            partition_time);
       };
     }
     return std::make_unique<SourceNode<K, std::optional<V>>>(

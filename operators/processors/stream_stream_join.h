@@ -28,11 +28,11 @@ namespace brook::operators::processors {
 // partner arriving later still gives the joined result.
 //
 // Late records: a record whose window closed (t + after + grace < the task's stream time) is
-// dropped, logged and counted (the task's dropped-records-total, as Kafka). Null values are dropped; a null key is dropped too, except by an
-// outer side, which forwards joiner(value, nullopt).
+// dropped, logged and counted (the task's dropped-records-total, as Kafka). Null values are
+// dropped; a null key is dropped too, except by an outer side, which forwards joiner(value,
+// nullopt).
 template <typename K, typename VThis, typename VOther, typename VR>
-class StreamStreamJoinProcessor final
-    : public streams::ContextualFixedKeyProcessor<K, VThis, VR> {
+class StreamStreamJoinProcessor final : public streams::ContextualFixedKeyProcessor<K, VThis, VR> {
  public:
   using Joiner = std::function<VR(const K& key, const std::optional<VThis>& value,
                                   const std::optional<VOther>& other)>;
@@ -100,9 +100,11 @@ class StreamStreamJoinProcessor final
     this->context().recordDroppedRecord();
     ++dropped_;
     if (dropped_ == 1 || dropped_ % 1000 == 0) {
-      brook::GetLogger("operators")->warn(
-          "[task {}] stream-stream join: skipping a record at {} because of {} ({} dropped so far)",
-          this->context().taskId().toString(), timestamp, why, dropped_);
+      brook::GetLogger("operators")
+          ->warn(
+              "[task {}] stream-stream join: skipping a record at {} because of {} ({} dropped so "
+              "far)",
+              this->context().taskId().toString(), timestamp, why, dropped_);
     }
   }
 
@@ -115,7 +117,8 @@ class StreamStreamJoinProcessor final
 template <typename K, typename VThis, typename VOther, typename VR>
 streams::FixedKeyProcessorSupplier<K, VThis, VR> StreamStreamJoinSupplier(
     typename StreamStreamJoinProcessor<K, VThis, VOther, VR>::Params params,
-    std::shared_ptr<const typename StreamStreamJoinProcessor<K, VThis, VOther, VR>::Joiner> joiner) {
+    std::shared_ptr<const typename StreamStreamJoinProcessor<K, VThis, VOther, VR>::Joiner>
+        joiner) {
   using P = StreamStreamJoinProcessor<K, VThis, VOther, VR>;
   return [=] { return std::make_unique<P>(params, joiner); };
 }

@@ -39,9 +39,9 @@ class StreamTableJoinProcessor final : public streams::ContextualFixedKeyProcess
     if (IsNull(record.value()) || (null_key && !left_join_)) {
       this->context().recordDroppedRecord();
       if (++dropped_ == 1 || dropped_ % 1000 == 0) {
-        brook::GetLogger("operators")->warn(
-            "[task {}] skipping a record with a null join key or value ({} dropped so far)",
-            this->context().taskId().toString(), dropped_);
+        brook::GetLogger("operators")
+            ->warn("[task {}] skipping a record with a null join key or value ({} dropped so far)",
+                   this->context().taskId().toString(), dropped_);
       }
       return;
     }

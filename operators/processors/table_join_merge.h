@@ -63,9 +63,8 @@ class TableJoinMergeProcessor final
 template <typename K, typename VR>
 streams::ProcessorSupplier<K, streams::Change<VR>, K, streams::Change<VR>> TableJoinMergeSupplier(
     std::optional<std::string> store_name, std::shared_ptr<const bool> send_old_values) {
-  return [=] {
-    return std::make_unique<TableJoinMergeProcessor<K, VR>>(store_name, send_old_values);
-  };
+  return
+      [=] { return std::make_unique<TableJoinMergeProcessor<K, VR>>(store_name, send_old_values); };
 }
 
 }  // namespace brook::operators::processors

@@ -20,7 +20,8 @@ namespace brook::operators::processors {
 // key's new value, a null value (nullopt: the source reads values through Serdes::Optional)
 // deletes the key. The value is kept in a timestamped key-value store and the change (new value,
 // and the old one when asked) forwarded through TableForwarder. Records with a null key are
-// dropped (and counted in dropped-records-total). An update older than the stored one is still applied (Kafka logs it as out of order).
+// dropped (and counted in dropped-records-total). An update older than the stored one is still
+// applied (Kafka logs it as out of order).
 template <typename K, typename V>
 class TableSourceProcessor final
     : public streams::ContextualProcessor<K, std::optional<V>, K, streams::Change<V>> {
@@ -40,9 +41,9 @@ class TableSourceProcessor final
     if (IsNull(record.key())) {
       this->context().recordDroppedRecord();
       if (++dropped_ == 1 || dropped_ % 1000 == 0) {
-        brook::GetLogger("operators")->warn(
-            "[{}] skipping a table record with a null key ({} dropped so far)", store_name_,
-            dropped_);
+        brook::GetLogger("operators")
+            ->warn("[{}] skipping a table record with a null key ({} dropped so far)", store_name_,
+                   dropped_);
       }
       return;
     }
@@ -54,8 +55,8 @@ class TableSourceProcessor final
     } else {
       store_->remove(record.key());
     }
-    forwarder_->MaybeForward(record.key(), record.value(), std::move(old_value),
-                             record.timestamp(), record.headers());
+    forwarder_->MaybeForward(record.key(), record.value(), std::move(old_value), record.timestamp(),
+                             record.headers());
   }
 
  private:

@@ -67,9 +67,8 @@ class TableTableJoinProcessor final
     streams::Change<VR> result;
     result.newValue = Join(record.key(), change.newValue, other);
     if (*send_old_values_) result.oldValue = Join(record.key(), change.oldValue, other);
-    this->context().forward(
-        streams::Record<K, streams::Change<VR>>(record.key(), std::move(result), timestamp,
-                                                record.headers()));
+    this->context().forward(streams::Record<K, streams::Change<VR>>(record.key(), std::move(result),
+                                                                    timestamp, record.headers()));
   }
 
  private:
@@ -106,7 +105,10 @@ class TableTableJoinValueGetter final : public TableValueGetter<K, VR> {
   TableTableJoinValueGetter(std::unique_ptr<TableValueGetter<K, V1>> left,
                             std::unique_ptr<TableValueGetter<K, V2>> right,
                             std::shared_ptr<const Joiner> joiner, TableJoinSides sides)
-      : left_(std::move(left)), right_(std::move(right)), joiner_(std::move(joiner)), sides_(sides) {}
+      : left_(std::move(left)),
+        right_(std::move(right)),
+        joiner_(std::move(joiner)),
+        sides_(sides) {}
 
   void init(streams::ProcessingContext& context) override {
     left_->init(context);

@@ -92,8 +92,8 @@ template <typename K, typename VIn, typename VOut>
 std::shared_ptr<const TableValueGetterSupplier<K, VOut>> DerivedValueGetterSupplier(
     std::shared_ptr<const TableValueGetterSupplier<K, VIn>> parent,
     typename DerivedValueGetter<K, VIn, VOut>::Transform transform) {
-  auto shared =
-      std::make_shared<const typename DerivedValueGetter<K, VIn, VOut>::Transform>(std::move(transform));
+  auto shared = std::make_shared<const typename DerivedValueGetter<K, VIn, VOut>::Transform>(
+      std::move(transform));
   auto supplier = std::make_shared<TableValueGetterSupplier<K, VOut>>();
   supplier->store_names = parent->store_names;
   supplier->make = [parent, shared] {

@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "framework/api/serdes.h"
@@ -24,8 +24,7 @@ using OptS = std::optional<S>;
 int64_t DroppedRecords(const TopologyTestDriver& driver) {
   double total = 0;
   for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" &&
-        metric.name.group == "stream-task-metrics") {
+    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
       total += metric.value;
     }
   }
@@ -47,7 +46,8 @@ struct StreamTableFixture {
 
 TEST(DslStreamTableJoinTest, InnerJoinReadsTheTableAsItIsWhenTheRecordArrives) {
   StreamTableFixture f;
-  f.orders.join(f.customers, [](const S& order, const S& customer) { return order + "@" + customer; })
+  f.orders
+      .join(f.customers, [](const S& order, const S& customer) { return order + "@" + customer; })
       .to("out", StringProduced());
   TopologyTestDriver driver(f.builder.build(), Config());
   auto orders = driver.createInputTopic("orders", Serdes::String(), Serdes::String());
@@ -55,12 +55,12 @@ TEST(DslStreamTableJoinTest, InnerJoinReadsTheTableAsItIsWhenTheRecordArrives) {
       driver.createInputTopic("customers", Serdes::String(), Serdes::Optional(Serdes::String()));
   auto out = driver.createOutputTopic("out", Serdes::String(), Serdes::String());
 
-  orders.pipeInput("c1", "o1", 10);               // no customer yet: dropped
-  customers.pipeInput("c1", OptS("paris"), 20);   // a table update alone emits nothing
-  orders.pipeInput("c1", "o2", 15);               // out of order: still the table's current value
+  orders.pipeInput("c1", "o1", 10);              // no customer yet: dropped
+  customers.pipeInput("c1", OptS("paris"), 20);  // a table update alone emits nothing
+  orders.pipeInput("c1", "o2", 15);              // out of order: still the table's current value
   customers.pipeInput("c1", OptS("rome"), 30);
   orders.pipeInput("c1", "o3", 31);
-  customers.pipeInput("c1", std::nullopt, 40);    // tombstone: the customer is gone
+  customers.pipeInput("c1", std::nullopt, 40);  // tombstone: the customer is gone
   orders.pipeInput("c1", "o4", 41);
   auto records = out.readRecordsToList();
   ASSERT_EQ(records.size(), 2u);
@@ -97,10 +97,12 @@ TEST(DslStreamTableJoinTest, NullValuesAreDroppedAndNullKeysOnlyJoinInALeftJoin)
   StreamsBuilder builder;
   auto opt = Serdes::Optional(Serdes::String());
   KStream<OptS, OptS> stream = builder.stream("s", Consumed<OptS, OptS>::with(opt, opt));
-  KTable<OptS, S> table =
-      builder.table("t", Consumed<OptS, S>::with(opt, Serdes::String()), Materialized<OptS, S>::as("t-store"));
+  KTable<OptS, S> table = builder.table("t", Consumed<OptS, S>::with(opt, Serdes::String()),
+                                        Materialized<OptS, S>::as("t-store"));
   auto join = [](const OptS& v, const S& t) { return v.value_or("?") + "+" + t; };
-  auto left = [](const OptS& v, const OptS& t) { return v.value_or("?") + "+" + t.value_or("none"); };
+  auto left = [](const OptS& v, const OptS& t) {
+    return v.value_or("?") + "+" + t.value_or("none");
+  };
   stream.join(table, join).to("inner", Produced<OptS, S>::with(opt, Serdes::String()));
   stream.leftJoin(table, left).to("left", Produced<OptS, S>::with(opt, Serdes::String()));
   TopologyTestDriver driver(builder.build(), Config());
@@ -109,7 +111,7 @@ TEST(DslStreamTableJoinTest, NullValuesAreDroppedAndNullKeysOnlyJoinInALeftJoin)
   auto inner = driver.createOutputTopic("inner", opt, Serdes::String());
   auto left_out = driver.createOutputTopic("left", opt, Serdes::String());
   t.pipeInput(OptS("k"), OptS("T"), 1);
-  s.pipeInput(OptS("k"), std::nullopt, 2);  // null value: dropped by both
+  s.pipeInput(OptS("k"), std::nullopt, 2);   // null value: dropped by both
   s.pipeInput(std::nullopt, OptS("v1"), 3);  // null key: only the left join emits
   s.pipeInput(OptS("k"), OptS("v2"), 4);
   EXPECT_EQ(inner.readKeyValuesToList(), (std::vector<KeyValue<OptS, S>>{{OptS("k"), "v2+T"}}));
@@ -121,10 +123,10 @@ TEST(DslStreamTableJoinTest, NullValuesAreDroppedAndNullKeysOnlyJoinInALeftJoin)
 
 TEST(DslStreamTableJoinTest, AKeyChangedStreamIsRepartitionedBeforeTheJoin) {
   StreamTableFixture f;
-  f.orders
-      .selectKey([](const S&, const S& order) { return order.substr(0, order.find('/')); })
-      .join(f.customers, [](const S& order, const S& customer) { return order + "@" + customer; },
-            Joined<S, S, S>::with(Serdes::String(), Serdes::String()))
+  f.orders.selectKey([](const S&, const S& order) { return order.substr(0, order.find('/')); })
+      .join(
+          f.customers, [](const S& order, const S& customer) { return order + "@" + customer; },
+          Joined<S, S, S>::with(Serdes::String(), Serdes::String()))
       .to("out", StringProduced());
   const Topology topology = f.builder.build();
   const std::string text = topology.describe().toString();
@@ -148,7 +150,9 @@ TEST(DslStreamTableJoinTest, JoinsAMappedTableThroughItsValueGetter) {
   StreamTableFixture f;
   f.orders
       .join(f.customers.mapValues([](const S& city) { return static_cast<int64_t>(city.size()); }),
-            [](const S& order, const int64_t& length) { return order + "#" + std::to_string(length); })
+            [](const S& order, const int64_t& length) {
+              return order + "#" + std::to_string(length);
+            })
       .to("out", StringProduced());
   TopologyTestDriver driver(f.builder.build(), Config());
   auto orders = driver.createInputTopic("orders", Serdes::String(), Serdes::String());
@@ -191,15 +195,16 @@ using Results = std::vector<std::pair<S, int64_t>>;
 TEST(DslStreamStreamJoinTest, InnerJoinPairsRecordsWithinTheWindowInEitherOrder) {
   TwoStreams t;
   t.clicks
-      .join(t.views, [](const S& click, const S& view) { return click + "+" + view; },
-            JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
+      .join(
+          t.views, [](const S& click, const S& view) { return click + "+" + view; },
+          JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
   in.clicks.pipeInput("k", "c1", 100);
-  in.views.pipeInput("k", "v1", 105);  // within 10 of c1: joined, timestamp 105
-  in.views.pipeInput("k", "v2", 111);  // 11 after c1: outside
-  in.views.pipeInput("x", "v3", 106);  // another key
+  in.views.pipeInput("k", "v1", 105);   // within 10 of c1: joined, timestamp 105
+  in.views.pipeInput("k", "v2", 111);   // 11 after c1: outside
+  in.views.pipeInput("x", "v3", 106);   // another key
   in.clicks.pipeInput("k", "c2", 108);  // out of order, within 10 of v1 and v2
   in.views.pipeInput("k", "v1", 105);   // a duplicate is joined again (stores keep duplicates)
   EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 105},
@@ -214,10 +219,11 @@ TEST(DslStreamStreamJoinTest, BeforeAndAfterBoundTheWindowOnEachSide) {
   // A click joins the views from 0 ms before it to 5 ms after it; the grace admits the click
   // arriving after the views.
   t.clicks
-      .join(t.views, [](const S& click, const S& view) { return click + "+" + view; },
-            JoinWindows::ofTimeDifferenceAndGrace(std::chrono::milliseconds(5),
-                                                  std::chrono::milliseconds(10))
-                .before(std::chrono::milliseconds(0)))
+      .join(
+          t.views, [](const S& click, const S& view) { return click + "+" + view; },
+          JoinWindows::ofTimeDifferenceAndGrace(std::chrono::milliseconds(5),
+                                                std::chrono::milliseconds(10))
+              .before(std::chrono::milliseconds(0)))
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
@@ -232,18 +238,19 @@ TEST(DslStreamStreamJoinTest, BeforeAndAfterBoundTheWindowOnEachSide) {
 TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
   TwoStreams t;
   t.clicks
-      .join(t.views, [](const S& click, const S& view) { return click + "+" + view; },
-            JoinWindows::ofTimeDifferenceAndGrace(std::chrono::milliseconds(10),
-                                                  std::chrono::milliseconds(5)))
+      .join(
+          t.views, [](const S& click, const S& view) { return click + "+" + view; },
+          JoinWindows::ofTimeDifferenceAndGrace(std::chrono::milliseconds(10),
+                                                std::chrono::milliseconds(5)))
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
   in.clicks.pipeInput("k", "c1", 100);
   in.views.pipeInput("other", "v", 120);  // stream time 120
-  in.views.pipeInput("k", "v1", 106);      // 106 + 10 + 5 >= 120: still within the grace
+  in.views.pipeInput("k", "v1", 106);     // 106 + 10 + 5 >= 120: still within the grace
   in.views.pipeInput("other", "v", 200);  // stream time 200
-  in.views.pipeInput("k", "v2", 105);      // late: dropped, joins nothing
-  in.clicks.pipeInput("k", "c2", 104);     // late too
+  in.views.pipeInput("k", "v2", 105);     // late: dropped, joins nothing
+  in.clicks.pipeInput("k", "c2", 104);    // late too
   EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 106}}));
   EXPECT_EQ(DroppedRecords(driver), 2);
 }
@@ -251,9 +258,10 @@ TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
 TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsAtOnceAndJoinsLaterPartners) {
   TwoStreams t;
   t.clicks
-      .leftJoin(t.views,
-                [](const S& click, const OptS& view) { return click + "+" + view.value_or("none"); },
-                JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
+      .leftJoin(
+          t.views,
+          [](const S& click, const OptS& view) { return click + "+" + view.value_or("none"); },
+          JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
@@ -267,11 +275,12 @@ TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsAtOnceAndJoinsLaterPa
 TEST(DslStreamStreamJoinTest, OuterJoinEmitsUnmatchedRecordsOfBothSides) {
   TwoStreams t;
   t.clicks
-      .outerJoin(t.views,
-                 [](const OptS& click, const OptS& view) {
-                   return click.value_or("none") + "+" + view.value_or("none");
-                 },
-                 JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
+      .outerJoin(
+          t.views,
+          [](const OptS& click, const OptS& view) {
+            return click.value_or("none") + "+" + view.value_or("none");
+          },
+          JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
@@ -286,30 +295,32 @@ TEST(DslStreamStreamJoinTest, DescribeIsKafkas) {
   StreamsBuilder builder;
   auto stream1 = builder.stream("input-topic1", StringConsumed());
   auto stream2 = builder.stream("input-topic2", StringConsumed());
-  stream1.join(stream2, [](const S& a, const S& b) { return a + b; },
-               JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)));
-  EXPECT_EQ(builder.build().describe().toString(),
-            "Topologies:\n"
-            "   Sub-topology: 0\n"
-            "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
-            "      --> KSTREAM-WINDOWED-0000000002\n"
-            "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
-            "      --> KSTREAM-WINDOWED-0000000003\n"
-            "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n"
-            "      --> KSTREAM-JOINTHIS-0000000004\n"
-            "      <-- KSTREAM-SOURCE-0000000000\n"
-            "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n"
-            "      --> KSTREAM-JOINOTHER-0000000005\n"
-            "      <-- KSTREAM-SOURCE-0000000001\n"
-            "    Processor: KSTREAM-JOINOTHER-0000000005 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n"
-            "      --> KSTREAM-MERGE-0000000006\n"
-            "      <-- KSTREAM-WINDOWED-0000000003\n"
-            "    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n"
-            "      --> KSTREAM-MERGE-0000000006\n"
-            "      <-- KSTREAM-WINDOWED-0000000002\n"
-            "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
-            "      --> none\n"
-            "      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-JOINOTHER-0000000005\n\n");
+  stream1.join(
+      stream2, [](const S& a, const S& b) { return a + b; },
+      JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)));
+  EXPECT_EQ(
+      builder.build().describe().toString(),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
+      "      --> KSTREAM-WINDOWED-0000000002\n"
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
+      "      --> KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n"
+      "      --> KSTREAM-JOINTHIS-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n"
+      "      --> KSTREAM-JOINOTHER-0000000005\n"
+      "      <-- KSTREAM-SOURCE-0000000001\n"
+      "    Processor: KSTREAM-JOINOTHER-0000000005 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [KSTREAM-JOINOTHER-0000000005-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000002\n"
+      "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
+      "      --> none\n"
+      "      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-JOINOTHER-0000000005\n\n");
 }
 
 TEST(DslStreamStreamJoinTest, JoinWindowsRejectNegativeIntervals) {

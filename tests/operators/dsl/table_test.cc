@@ -46,8 +46,8 @@ void Capture(const KTable<S, S>& table, std::shared_ptr<std::vector<SeenChange>>
    public:
     explicit Recorder(std::shared_ptr<std::vector<SeenChange>> seen) : seen_(std::move(seen)) {}
     void process(const Record<S, Change<S>>& record) override {
-      seen_->push_back({record.key(), record.value().newValue, record.value().oldValue,
-                        record.timestamp()});
+      seen_->push_back(
+          {record.key(), record.value().newValue, record.value().oldValue, record.timestamp()});
     }
 
    private:
@@ -62,14 +62,15 @@ void Capture(const KTable<S, S>& table, std::shared_ptr<std::vector<SeenChange>>
 TEST(DslTableTest, TableKeepsEachKeysLatestValueAndATombstoneDeletesIt) {
   StreamsBuilder builder;
   auto seen = std::make_shared<std::vector<SeenChange>>();
-  KTable<S, S> table = builder.table("users", StringConsumed(), Materialized<S, S>::as("users-store"));
+  KTable<S, S> table =
+      builder.table("users", StringConsumed(), Materialized<S, S>::as("users-store"));
   table.toStream().to("users-out", StringProduced());
   Capture(table, seen);
   TopologyTestDriver driver(builder.build(), Config());
   auto in = driver.createInputTopic("users", Serdes::String(), Serdes::Optional(Serdes::String()));
   auto out = driver.createOutputTopic("users-out", Serdes::String(), Serdes::String());
   in.pipeInput("alice", OptS("paris"), 10);
-  in.pipeInput("bob", OptS(""), 20);  // an empty value is a value, not a delete
+  in.pipeInput("bob", OptS(""), 20);       // an empty value is a value, not a delete
   in.pipeInput("alice", OptS("rome"), 5);  // out of order: still the latest update
   in.pipeInput("alice", std::nullopt, 30);
   in.pipeInput("carol", std::nullopt, 40);  // deleting an absent key: the cache forwards nothing
@@ -98,8 +99,8 @@ TEST(DslTableTest, RecordsWithANullKeyAreDropped) {
   TopologyTestDriver driver(builder.build(), Config());
   auto in = driver.createInputTopic("t", Serdes::Optional(Serdes::String()),
                                     Serdes::Optional(Serdes::String()));
-  auto out = driver.createOutputTopic("t-out", Serdes::Optional(Serdes::String()),
-                                      Serdes::String());
+  auto out =
+      driver.createOutputTopic("t-out", Serdes::Optional(Serdes::String()), Serdes::String());
   in.pipeInput(std::nullopt, OptS("lost"), 1);
   in.pipeInput(OptS("k"), OptS("kept"), 2);
   EXPECT_EQ(out.readKeyValuesToList(), (std::vector<KeyValue<OptS, S>>{{OptS("k"), "kept"}}));
@@ -131,8 +132,9 @@ TEST(DslTableTest, AnUnnamedTableGetsKafkasGeneratedStoreName) {
   const std::string text = builder.build().describe().toString();
   EXPECT_NE(text.find("Source: KSTREAM-SOURCE-0000000001 (topics: [topic])"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("Processor: KTABLE-SOURCE-0000000002 (stores: [topic-STATE-STORE-0000000000])"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("Processor: KTABLE-SOURCE-0000000002 (stores: [topic-STATE-STORE-0000000000])"),
+      std::string::npos)
       << text;
 }
 
@@ -160,10 +162,10 @@ TEST(DslTableJoinTest, InnerJoinEmitsForKeysOfBothTablesAndDeletesWhenEitherSide
   Capture(t.left.join(t.right, [](const S& l, const S& r) { return l + "+" + r; }), seen);
   TopologyTestDriver driver(t.builder.build(), Config());
   Inputs in(driver);
-  in.left.pipeInput("a", OptS("L1"), 10);   // no right side yet: nothing
-  in.right.pipeInput("a", OptS("R1"), 5);   // joined, timestamp max(10, 5)
-  in.left.pipeInput("a", OptS("L2"), 20);   // update
-  in.right.pipeInput("b", OptS("R9"), 21);  // no left side: nothing
+  in.left.pipeInput("a", OptS("L1"), 10);     // no right side yet: nothing
+  in.right.pipeInput("a", OptS("R1"), 5);     // joined, timestamp max(10, 5)
+  in.left.pipeInput("a", OptS("L2"), 20);     // update
+  in.right.pipeInput("b", OptS("R9"), 21);    // no left side: nothing
   in.right.pipeInput("a", std::nullopt, 30);  // right deleted: a tombstone
   in.left.pipeInput("a", std::nullopt, 40);   // nothing left to delete, the right is gone
   EXPECT_EQ(*seen, (std::vector<SeenChange>{{"a", "L1+R1", std::nullopt, 10},
@@ -233,8 +235,9 @@ TEST(DslTableJoinTest, AJoinOfAFilteredTableReadsThroughTheFilter) {
 
 TEST(DslTableJoinTest, DescribeNamesTheJoinNodesAsKafka) {
   TwoTables t;
-  t.left.join(t.right, [](const S& l, const S& r) { return l + r; }).toStream().to("out",
-                                                                                 StringProduced());
+  t.left.join(t.right, [](const S& l, const S& r) { return l + r; })
+      .toStream()
+      .to("out", StringProduced());
   const std::string text = t.builder.build().describe().toString();
   EXPECT_NE(text.find("Processor: KTABLE-JOINTHIS-0000000005 (stores: [right-store])"),
             std::string::npos)
