@@ -54,6 +54,7 @@
 #include "bench/cpu_usage.h"
 #include "bench/ctp_loop.h"
 #include "bench/driver_chain.h"
+#include "bench/keyed_fill.h"
 #include "bench/kafka_bench_client.h"
 #include "bench/rdkafka_handle.h"
 #include "bench/stateless_work.h"
@@ -115,60 +116,18 @@ Status WarmUp(const std::string& bootstrap) {
   return Status::Ok();
 }
 
-// Delivery reports of the input fill, per partition.
-struct FillTally {
-  std::vector<int64_t> records;
-  uint64_t failed = 0;
-  std::string first_error;
-
-  static void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-    auto* tally = static_cast<FillTally*>(opaque);
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR || message->partition < 0 ||
-        message->partition >= static_cast<int32_t>(tally->records.size())) {
-      if (tally->failed++ == 0) tally->first_error = rd_kafka_err2str(message->err);
-      return;
-    }
-    ++tally->records[message->partition];
-  }
-};
-
 // Writes the input records, partitioned by the murmur2 hash of their keys as Kafka's Java
-// clients and Brook's sinks do (so each output record lands in its input's partition number).
-// Returns each partition's record count, which is its end offset (the topic is fresh).
+// clients and Brook's sinks do (so each output record lands in its input's partition number),
+// stamped with the time of production. Returns each partition's record count, which is its end
+// offset (the topic is fresh).
 Result<std::vector<int64_t>> FillInput(const std::string& bootstrap, const std::string& topic,
                                        uint64_t records) {
-  FillTally tally;
-  tally.records.assign(kPartitions, 0);
-  RdKafkaHandle producer;
-  BROOK_ASSIGN_OR_RETURN(producer,
-                         NewRdKafka(RD_KAFKA_PRODUCER, bootstrap,
-                                    {{"partitioner", "murmur2_random"},
-                                     {"linger.ms", "5"},
-                                     {"queue.buffering.max.messages", "1000000"}},
-                                    [&tally](rd_kafka_conf_t* conf) {
-                                      rd_kafka_conf_set_opaque(conf, &tally);
-                                      rd_kafka_conf_set_dr_msg_cb(conf, &FillTally::OnDelivery);
-                                    }));
-  TopicHandle handle(rd_kafka_topic_new(producer.get(), topic.c_str(), nullptr));
-  if (handle == nullptr) return Status::Internal("rd_kafka_topic_new " + topic);
-  std::string value;
-  for (uint64_t i = 0; i < records; ++i) {
-    const std::string key = StatelessKey(i);
-    StatelessValue(i, value);
-    while (rd_kafka_produce(handle.get(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, value.data(),
-                            value.size(), key.data(), key.size(), nullptr) != 0) {
-      const rd_kafka_resp_err_t err = rd_kafka_last_error();
-      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return ErrorCodeStatus(err, "produce");
-      rd_kafka_poll(producer.get(), 1);
-    }
-    if ((i & 1023) == 0) rd_kafka_poll(producer.get(), 0);
-  }
-  BROOK_RETURN_IF_ERROR(ErrorCodeStatus(rd_kafka_flush(producer.get(), 300'000), "flush"));
-  if (tally.failed > 0) {
-    return Status::Internal(fmt::format("{} input records failed: {}", tally.failed,
-                                        tally.first_error));
-  }
-  return tally.records;
+  return FillKeyedTopic(bootstrap, topic, kPartitions, records,
+                        [](uint64_t i, std::string& key, std::string& value, int64_t& timestamp) {
+                          key = StatelessKey(i);
+                          StatelessValue(i, value);
+                          timestamp = 0;  // librdkafka: now
+                        });
 }
 
 // The group's committed offsets of `topic` are `ends`.
