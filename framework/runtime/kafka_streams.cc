@@ -4,11 +4,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <algorithm>
-#include <condition_variable>
 #include <set>
 #include <sstream>
 
@@ -18,9 +18,9 @@
 #include "framework/client/admin.h"
 #include "framework/client/check_properties.h"
 #include "framework/runtime/stream_thread.h"
-#include "statestore/rocksdb/rocksdb_resources.h"
 #include "framework/topology/describe.h"
 #include "framework/topology/topology_builder.h"
+#include "statestore/rocksdb/rocksdb_resources.h"
 
 namespace brook::streams {
 
@@ -72,14 +72,13 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     built_ = topology.builder().Build(options);
     CheckClientProperties();
     LockStateDirectory();
-    state_directory_ = std::make_shared<framework::state::StateDirectory>(
-        config_.stateDir(), config_.applicationId());
+    state_directory_ = std::make_shared<framework::state::StateDirectory>(config_.stateDir(),
+                                                                          config_.applicationId());
     if (!built_->stores().empty()) {
       // One block cache and write buffer manager for every RocksDB store of the process: the
       // memory bound (docs/design/state-backends.md).
       rocksdb_resources_ = std::make_unique<statestore::RocksDBResources>(
-          static_cast<size_t>(config_.rocksDBMemoryMaxBytes()), 0.5,
-          config_.rocksDBConfigSetter());
+          static_cast<size_t>(config_.rocksDBMemoryMaxBytes()), 0.5, config_.rocksDBConfigSetter());
     }
     client_id_ = config_.clientId().empty() ? config_.applicationId() + "-" + process_id_
                                             : config_.clientId();
@@ -146,10 +145,10 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     for (StreamThread* thread : threads) {
       auto left = deadline == std::chrono::steady_clock::time_point::max()
                       ? milliseconds::max()
-                      : std::chrono::duration_cast<milliseconds>(
-                            deadline - std::chrono::steady_clock::now());
-      if (left.count() < 0 || !thread->Join(left == milliseconds::max() ? milliseconds(1LL << 40)
-                                                                         : left)) {
+                      : std::chrono::duration_cast<milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+      if (left.count() < 0 ||
+          !thread->Join(left == milliseconds::max() ? milliseconds(1LL << 40) : left)) {
         log_->warn("[{}] close timed out; threads are still stopping", client_id_);
         return false;
       }
@@ -222,8 +221,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     for (const auto& thread : threads_) {
       if (thread->state() == StreamThread::State::kDead) continue;
       for (const auto& task : thread->tasks()) {
-        for (Metric& metric : framework::runtime::TaskMetrics(thread->name(), task.id,
-                                                              *task.counters)) {
+        for (Metric& metric :
+             framework::runtime::TaskMetrics(thread->name(), task.id, *task.counters)) {
           result.push_back(std::move(metric));
         }
       }
@@ -294,8 +293,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       lock_fd_ = -1;
       throw StreamsException("the state directory " + dir.string() +
                              " is locked by another running instance of application " +
-                             config_.applicationId() +
-                             "; give each instance its own state.dir");
+                             config_.applicationId() + "; give each instance its own state.dir");
     }
     const fs::path metadata_path = dir / kProcessMetadataFile;
     std::ifstream in(metadata_path);
@@ -374,8 +372,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       if (!created.ok()) {
         throw StreamsException("cannot create source topics: " + created.ToString());
       }
-      log_->info("[{}] created source topics {} on the embedded broker", client_id_,
-                 Join(missing));
+      log_->info("[{}] created source topics {} on the embedded broker", client_id_, Join(missing));
       counts = (*admin)->PartitionCounts(all, kAdminTimeout);
       if (!counts.ok()) {
         throw StreamsException("cannot read topic metadata: " + counts.status().ToString());
@@ -388,13 +385,47 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
                              "`brook topics create " +
                              missing.front() + " --partitions 8`)");
     }
-    // Partition counts of repartition topics follow the sub-topology that writes them; resolve
-    // chains (a sub-topology reading one repartition topic and writing another) by repeating.
+    // Partition counts of repartition topics without a fixed count, as Kafka's RepartitionTopics
+    // and CopartitionedTopicsEnforcer set them:
+    // - one read by a sub-topology that also reads topics of fixed size (a join of a
+    //   repartitioned stream with a table, say) takes their size, so the join's inputs are
+    //   co-partitioned;
+    // - any other follows the largest input of the sub-topology that writes it, and the
+    //   repartition topics a sub-topology reads together (both sides of a join) take the
+    //   largest of their counts. Counts only grow, so repeating until nothing changes settles
+    //   chains (a sub-topology reading one repartition topic and writing another).
     std::map<std::string, int32_t> known(counts->begin(), counts->end());
     for (const auto& [name, partitions] : wanted) {
       if (partitions) known[name] = *partitions;
     }
-    for (size_t round = 0; round <= wanted.size(); ++round) {
+    auto open = [&](const std::string& topic) {
+      auto it = wanted.find(topic);
+      return it != wanted.end() && !it->second;
+    };
+    std::set<std::string> pinned;
+    for (const auto& sub : built_->subtopologies()) {
+      int32_t size = 0;
+      for (const auto& topic : sub.source_topics) {
+        auto it = known.find(topic);
+        if (!open(topic) && it != known.end()) size = std::max(size, it->second);
+      }
+      if (size == 0) continue;
+      for (const auto& topic : sub.source_topics) {
+        if (open(topic)) {
+          known[topic] = size;
+          pinned.insert(topic);
+        }
+      }
+    }
+    auto raise = [&](const std::string& topic, int32_t size) {
+      if (!open(topic) || pinned.count(topic) != 0) return false;
+      int32_t& current = known[topic];
+      if (current >= size) return false;
+      current = size;
+      return true;
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
       for (const auto& sub : built_->subtopologies()) {
         int32_t most = 0;
         for (const auto& topic : sub.source_topics) {
@@ -402,8 +433,28 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
           if (it != known.end()) most = std::max(most, it->second);
         }
         if (most == 0) continue;
-        for (const auto& topic : sub.sink_topics) {
-          if (wanted.count(topic) != 0 && !wanted[topic]) known.emplace(topic, most);
+        for (const auto& topic : sub.source_topics) changed |= raise(topic, most);
+        for (const auto& topic : sub.sink_topics) changed |= raise(topic, most);
+      }
+    }
+    // Co-partitioning: one task reads the same partition number of each of its topics.
+    for (const auto& sub : built_->subtopologies()) {
+      std::map<std::string, int32_t> sizes;
+      for (const auto& topic : sub.source_topics) {
+        auto it = known.find(topic);
+        if (it != known.end()) sizes[topic] = it->second;
+      }
+      if (sizes.empty()) continue;
+      const int32_t first = sizes.begin()->second;
+      for (const auto& [topic, size] : sizes) {
+        if (size != first) {
+          std::string list;
+          for (const auto& [name, count] : sizes) {
+            list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(count) + ")";
+          }
+          throw StreamsException("sub-topology " + std::to_string(sub.id) +
+                                 " reads topics that are not co-partitioned: " + list +
+                                 "; they must have the same number of partitions");
         }
       }
     }
@@ -442,24 +493,6 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       }
     }
     PrepareChangelogTopics(**admin, known);
-    // Co-partitioning: one task reads the same partition number of each of its topics.
-    for (const auto& sub : built_->subtopologies()) {
-      std::map<std::string, int32_t> sizes;
-      for (const auto& topic : sub.source_topics) sizes[topic] = known.at(topic);
-      if (sizes.empty()) continue;
-      const int32_t first = sizes.begin()->second;
-      for (const auto& [topic, size] : sizes) {
-        if (size != first) {
-          std::string list;
-          for (const auto& [name, count] : sizes) {
-            list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(count) + ")";
-          }
-          throw StreamsException("sub-topology " + std::to_string(sub.id) +
-                                 " reads topics that are not co-partitioned: " + list +
-                                 "; they must have the same number of partitions");
-        }
-      }
-    }
   }
 
   // Deletes task directories no thread has used for state.cleanup.delay.ms (Kafka's state

@@ -398,9 +398,10 @@ class KStream {
   // --- KStream-KTable joins (Kafka's KStreamKTableJoin). Each record of this stream looks its
   // key up in `table` as the table is when the record is processed (table updates trigger
   // nothing) and forwards the joiner's result with the record's key and timestamp. The stream
-  // and the table must be co-partitioned: same key, same partition count (Brook does not check
-  // the counts); when the stream's key may have changed (selectKey, map, ...) it is first
-  // repartitioned through "<Joined name, else this node's name>-repartition", as Kafka does.
+  // and the table must be co-partitioned: same key, same partition count (KafkaStreams::start
+  // refuses topics of different counts); when the stream's key may have changed (selectKey,
+  // map, ...) it is first repartitioned through "<Joined name, else this node's
+  // name>-repartition", created with the table's partition count, as Kafka does.
   // Records with a null value (an empty std::optional) are dropped. Node KSTREAM-JOIN-<n> or
   // KSTREAM-LEFTJOIN-<n> (or Joined's name), connected to the table's stores. The result has
   // this stream's key serde (or Joined's) and no value serde.
@@ -441,9 +442,11 @@ class KStream {
   // duplicates (size before + after, retention size + grace, logged unless StreamJoined says
   // not; names "<KSTREAM-JOINTHIS-n>-store"/"<KSTREAM-JOINOTHER-n>-store", or StreamJoined's
   // store name + "-this-join-store"/"-other-join-store"). A record arriving after its window
-  // closed (t + after + grace < stream time) is dropped. Both streams must be co-partitioned;
-  // a key-changed stream is repartitioned first ("<StreamJoined name>-left|right-repartition",
-  // else "<its node name>-repartition"). Nodes as Kafka's: KSTREAM-WINDOWED-<n> twice,
+  // closed (t + after + grace < stream time) is dropped. Both streams must be co-partitioned
+  // (KafkaStreams::start refuses topics of different counts); a key-changed stream is
+  // repartitioned first ("<StreamJoined name>-left|right-repartition", else "<its node
+  // name>-repartition") into the other side's partition count (both repartitioned: the larger
+  // of the two). Nodes as Kafka's: KSTREAM-WINDOWED-<n> twice,
   // KSTREAM-JOINTHIS-<n> (OUTERTHIS for outerJoin), KSTREAM-JOINOTHER-<n> (OUTEROTHER for left
   // and outer joins), KSTREAM-MERGE-<n>.
   //

@@ -135,7 +135,7 @@ class KTable {
   }
 
   // --- KTable-KTable joins (Kafka's KTableKTableJoin, LeftJoin, OuterJoin). Both tables must
-  // be co-partitioned (same key, same partition count: Brook does not check the counts). A
+  // be co-partitioned (same key, same partition count: KafkaStreams::start checks it). A
   // change on either side is joined with the other side's current value; the result's
   // timestamp is the larger of the two. Nodes KTABLE-JOINTHIS-<n> and KTABLE-JOINOTHER-<n>
   // (with Named N: "N-join-this", "N-join-other"), each connected to the other side's stores,

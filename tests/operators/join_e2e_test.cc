@@ -1,0 +1,212 @@
+// Joins run by KafkaStreams against the in-process broker: the co-partitioning that the test
+// driver cannot show (it has no partitions). Both inputs of a join must have the same number
+// of partitions; a repartition topic in front of a join takes the other side's count, as Kafka
+// Streams' CopartitionedTopicsEnforcer does.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "framework/api/kafka_streams.h"
+#include "operators/dsl/streams_builder.h"
+#include "tests/framework/client/client_test_util.h"
+#include "tests/operators/dsl/dsl_test_util.h"
+
+namespace brook::streams {
+namespace {
+
+using framework::client::Admin;
+using framework::client::ClientTest;
+using framework::client::Properties;
+using namespace std::chrono_literals;
+using testing::S;
+using testing::StringConsumed;
+using testing::StringProduced;
+
+class JoinE2ETest : public ClientTest {
+ protected:
+  void SetUp() override {
+    state_dir_ =
+        std::filesystem::temp_directory_path() /
+        ("brook-join-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::remove_all(state_dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(state_dir_); }
+
+  StreamsConfig Config(const std::string& app) const {
+    StreamsConfig config;
+    config.set("application.id", app)
+        .set("bootstrap.servers", bootstrap_)
+        .set("processing.guarantee", "at_least_once")
+        .set("state.dir", state_dir_.string())
+        .set("commit.interval.ms", "100")
+        .set("consumer.session.timeout.ms", "6000")
+        .set("consumer.heartbeat.interval.ms", "200")
+        .set("producer.linger.ms", "1");
+    return config;
+  }
+
+  static void Send(const std::string& topic, const std::vector<std::pair<S, S>>& records) {
+    auto producer = MakeProducer();
+    ASSERT_NE(producer, nullptr);
+    for (const auto& [key, value] : records) {
+      ASSERT_TRUE(producer->Send(Record(topic, -1, key, value)).ok());
+    }
+    ASSERT_TRUE(producer->Flush(10s).ok());
+    ASSERT_TRUE(producer->TakeDeliveryErrors().empty());
+  }
+
+  static int32_t PartitionsOf(const std::string& topic) {
+    auto admin = Admin::Create(Bootstrap());
+    EXPECT_TRUE(admin.ok()) << admin.status().ToString();
+    if (!admin.ok()) return -1;
+    auto counts = (*admin)->PartitionCounts({topic}, 10s);
+    if (!counts.ok() || counts->count(topic) == 0) return -1;
+    return counts->at(topic);
+  }
+
+  std::filesystem::path state_dir_;
+  static inline int counter_ = 0;
+};
+
+// Orders keyed by order id on 4 partitions, re-keyed by customer and joined with the customers
+// table on 2: the repartition topic gets 2 partitions, so each customer's orders meet the task
+// that holds that customer, and every order finds its customer.
+TEST_F(JoinE2ETest, RepartitionTopicBeforeAJoinTakesTheTablesPartitionCount) {
+  CreateTopic("cp-orders", 4);
+  CreateTopic("cp-customers", 2);
+  CreateTopic("cp-out", 1);
+  std::vector<std::pair<S, S>> customers;
+  for (int c = 0; c < 10; ++c)
+    customers.emplace_back("c" + std::to_string(c), "name" + std::to_string(c));
+  Send("cp-customers", customers);
+  std::this_thread::sleep_for(20ms);  // orders are stamped after every customer
+  std::vector<std::pair<S, S>> orders;
+  for (int o = 0; o < 100; ++o)
+    orders.emplace_back("o" + std::to_string(o), "c" + std::to_string(o % 10));
+  Send("cp-orders", orders);
+
+  StreamsBuilder builder;
+  KTable<S, S> table = builder.table("cp-customers", StringConsumed());
+  builder.stream("cp-orders", StringConsumed())
+      .selectKey([](const S&, const S& customer) { return customer; })
+      .join(
+          table, [](const S& customer, const S& name) { return customer + "=" + name; },
+          Joined<S, S, S>::with(Serdes::String(), Serdes::String(), Serdes::String()))
+      .to("cp-out", StringProduced());
+  KafkaStreams streams(builder.build(), Config("cp-app"));
+  streams.start();
+
+  auto consumer = MakeConsumer("cp-reader", nullptr, Properties{{"auto.offset.reset", "earliest"}});
+  ASSERT_TRUE(consumer->Subscribe({"cp-out"}).ok());
+  auto records = PollRecords(*consumer, orders.size(), 60s);
+  EXPECT_TRUE(streams.close(30s));
+
+  std::map<S, int> per_customer;
+  for (const auto& record : records) {
+    const S key(record.key.value_or(""));
+    EXPECT_EQ(std::string(record.value.value_or("")), key + "=name" + key.substr(1));
+    ++per_customer[key];
+  }
+  EXPECT_EQ(records.size(), orders.size());
+  EXPECT_EQ(per_customer.size(), 10u);
+  for (const auto& [customer, count] : per_customer) EXPECT_EQ(count, 10) << customer;
+  // The repartition topic between selectKey and the join (named after its node) follows the
+  // table's partition count, not the orders'.
+  int repartitions = 0;
+  auto admin = Admin::Create(Bootstrap());
+  ASSERT_TRUE(admin.ok());
+  auto topics = (*admin)->ListTopics(10s);
+  ASSERT_TRUE(topics.ok()) << topics.status().ToString();
+  for (const auto& topic : *topics) {
+    if (topic.rfind("cp-app-", 0) == 0 && topic.find("-repartition") != std::string::npos) {
+      ++repartitions;
+      EXPECT_EQ(PartitionsOf(topic), 2) << topic;
+    }
+  }
+  EXPECT_EQ(repartitions, 1);
+}
+
+// Both sides of a stream-stream join re-keyed: clicks from 4 partitions, views from 2. Both
+// repartition topics take the larger count (Kafka sets a group of repartition topics to its
+// largest), and each click meets the view of its user.
+TEST_F(JoinE2ETest, RepartitionTopicsOnBothSidesOfAJoinTakeTheLargerCount) {
+  CreateTopic("cp-s-clicks", 4);
+  CreateTopic("cp-s-views", 2);
+  CreateTopic("cp-s-out", 1);
+  std::vector<std::pair<S, S>> clicks;
+  std::vector<std::pair<S, S>> views;
+  for (int i = 0; i < 40; ++i) {
+    clicks.emplace_back("click" + std::to_string(i), "u" + std::to_string(i));
+    views.emplace_back("view" + std::to_string(i), "u" + std::to_string(i));
+  }
+  Send("cp-s-views", views);
+  Send("cp-s-clicks", clicks);
+
+  StreamsBuilder builder;
+  auto by_user = [](const S&, const S& user) { return user; };
+  KStream<S, S> view_stream = builder.stream("cp-s-views", StringConsumed()).selectKey(by_user);
+  builder.stream("cp-s-clicks", StringConsumed())
+      .selectKey(by_user)
+      .join(
+          view_stream, [](const S& user, const S&, const S&) { return "joined:" + user; },
+          JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::minutes(5)),
+          StreamJoined<S, S, S>::with(Serdes::String(), Serdes::String(), Serdes::String()))
+      .to("cp-s-out", StringProduced());
+  KafkaStreams streams(builder.build(), Config("cp-s-app"));
+  streams.start();
+
+  auto consumer =
+      MakeConsumer("cp-s-reader", nullptr, Properties{{"auto.offset.reset", "earliest"}});
+  ASSERT_TRUE(consumer->Subscribe({"cp-s-out"}).ok());
+  auto records = PollRecords(*consumer, clicks.size(), 60s);
+  EXPECT_TRUE(streams.close(30s));
+
+  std::map<S, int> per_user;
+  for (const auto& record : records) {
+    const S key(record.key.value_or(""));
+    EXPECT_EQ(std::string(record.value.value_or("")), "joined:" + key);
+    ++per_user[key];
+  }
+  EXPECT_EQ(per_user.size(), clicks.size());
+  for (const auto& [user, count] : per_user) EXPECT_EQ(count, 1) << user;
+  int repartitions = 0;
+  auto admin = Admin::Create(Bootstrap());
+  ASSERT_TRUE(admin.ok());
+  auto topics = (*admin)->ListTopics(10s);
+  ASSERT_TRUE(topics.ok()) << topics.status().ToString();
+  for (const auto& topic : *topics) {
+    if (topic.rfind("cp-s-app-", 0) == 0 && topic.find("-repartition") != std::string::npos) {
+      ++repartitions;
+      EXPECT_EQ(PartitionsOf(topic), 4) << topic;
+    }
+  }
+  EXPECT_EQ(repartitions, 2);
+}
+
+// A stream on 4 partitions joined directly with a table on 2 cannot be co-partitioned: start()
+// refuses, naming both topics and their counts.
+TEST_F(JoinE2ETest, JoinOfTopicsWithDifferentPartitionCountsFailsStart) {
+  CreateTopic("cp-clicks", 4);
+  CreateTopic("cp-users", 2);
+  StreamsBuilder builder;
+  KTable<S, S> users = builder.table("cp-users", StringConsumed());
+  builder.stream("cp-clicks", StringConsumed())
+      .join(users, [](const S& click, const S& user) { return click + "@" + user; })
+      .to("cp-click-out", StringProduced());
+  KafkaStreams streams(builder.build(), Config("cp-bad-app"));
+  try {
+    streams.start();
+    FAIL() << "start() should refuse topics that are not co-partitioned";
+  } catch (const StreamsException& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("not co-partitioned"), std::string::npos) << message;
+    EXPECT_NE(message.find("cp-clicks (4)"), std::string::npos) << message;
+    EXPECT_NE(message.find("cp-users (2)"), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace brook::streams
