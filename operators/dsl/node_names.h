@@ -29,6 +29,11 @@ inline constexpr std::string_view kTableFilter = "KTABLE-FILTER-";
 inline constexpr std::string_view kTableMapValues = "KTABLE-MAPVALUES-";
 inline constexpr std::string_view kTableToStream = "KTABLE-TOSTREAM-";
 inline constexpr std::string_view kTableSuppress = "KTABLE-SUPPRESS-";
+// KTable::groupBy and KGroupedTable (KTableImpl, KGroupedTableImpl): the reduce's store is
+// still named KTABLE-AGGREGATE-STATE-STORE-<n>, as in Kafka.
+inline constexpr std::string_view kTableSelect = "KTABLE-SELECT-";
+inline constexpr std::string_view kTableAggregate = "KTABLE-AGGREGATE-";
+inline constexpr std::string_view kTableReduce = "KTABLE-REDUCE-";
 
 // Joins (KStreamImpl, KTableImpl).
 inline constexpr std::string_view kJoin = "KSTREAM-JOIN-";
