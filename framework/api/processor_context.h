@@ -49,6 +49,17 @@ class ProcessingContext {
   // records the deserialization handler skipped are counted too (Kafka's
   // TaskMetrics.droppedRecordsSensor). See KafkaStreams::metrics().
   void recordDroppedRecord() { node_->task().RecordDropped(); }
+  // Processor metadata (Kafka's InternalProcessorContext): a named int64 the task commits with
+  // its input offsets (in the offset commit metadata, Kafka's layout) and hands back to the
+  // task that starts on those offsets, after a restart or on another instance. For progress
+  // markers that must move with the committed offsets, e.g. the last window close time an
+  // emit-on-window-close aggregation emitted. Setting a key asks for a commit.
+  void addProcessorMetadataKeyValue(const std::string& key, int64_t value) {
+    node_->task().PutProcessorMetadata(key, value);
+  }
+  std::optional<int64_t> processorMetadataForKey(const std::string& key) const {
+    return node_->task().GetProcessorMetadata(key);
+  }
 
   // The task's instance of the state store `name` (Kafka's getStateStore), as the store type S
   // the processor uses (e.g. KeyValueStore<std::string, int64_t>). Valid from init() until

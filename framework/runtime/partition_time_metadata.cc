@@ -48,24 +48,80 @@ std::optional<std::string> Unbase64(std::string_view text) {
   return out;
 }
 
+void PutBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+// Reads `bytes` big-endian bytes at `at`, or nullopt past the end.
+std::optional<uint64_t> GetBigEndian(std::string_view in, size_t& at, int bytes) {
+  if (at > in.size() || in.size() - at < static_cast<size_t>(bytes)) return std::nullopt;
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<uint8_t>(in[at++]);
+  return value;
+}
+
+std::optional<std::map<std::string, int64_t>> DecodeProcessorMetadata(std::string_view bytes) {
+  std::map<std::string, int64_t> result;
+  if (bytes.empty()) return result;
+  size_t at = 0;
+  auto count = GetBigEndian(bytes, at, 4);
+  if (!count || static_cast<int32_t>(*count) < 0) return std::nullopt;
+  for (uint64_t i = 0; i < *count; ++i) {
+    auto length = GetBigEndian(bytes, at, 4);
+    if (!length || static_cast<int32_t>(*length) < 0 || bytes.size() - at < *length) {
+      return std::nullopt;
+    }
+    std::string key(bytes.substr(at, *length));
+    at += *length;
+    auto value = GetBigEndian(bytes, at, 8);
+    if (!value) return std::nullopt;
+    result[std::move(key)] = static_cast<int64_t>(*value);
+  }
+  if (at != bytes.size()) return std::nullopt;
+  return result;
+}
+
 }  // namespace
 
-std::string EncodePartitionTime(int64_t partition_time) {
-  std::string bytes(1, '\x01');
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    bytes.push_back(static_cast<char>((static_cast<uint64_t>(partition_time) >> shift) & 0xff));
+std::string EncodePartitionMetadata(const PartitionMetadata& metadata) {
+  std::string bytes(1, '\x02');
+  PutBigEndian(bytes, static_cast<uint64_t>(metadata.partition_time), 8);
+  if (!metadata.processor_metadata.empty()) {
+    PutBigEndian(bytes, metadata.processor_metadata.size(), 4);
+    for (const auto& [key, value] : metadata.processor_metadata) {
+      PutBigEndian(bytes, key.size(), 4);
+      bytes += key;
+      PutBigEndian(bytes, static_cast<uint64_t>(value), 8);
+    }
   }
   return Base64(bytes);
 }
 
-std::optional<int64_t> DecodePartitionTime(std::string_view metadata) {
-  std::optional<std::string> bytes = Unbase64(metadata);
+std::optional<PartitionMetadata> DecodePartitionMetadata(std::string_view text) {
+  std::optional<std::string> bytes = Unbase64(text);
   if (!bytes || bytes->size() < 9) return std::nullopt;
   const uint8_t version = static_cast<uint8_t>((*bytes)[0]);
   if (version != 1 && version != 2) return std::nullopt;
-  uint64_t time = 0;
-  for (int i = 1; i <= 8; ++i) time = (time << 8) | static_cast<uint8_t>((*bytes)[i]);
-  return static_cast<int64_t>(time);
+  size_t at = 1;
+  PartitionMetadata metadata;
+  metadata.partition_time = static_cast<int64_t>(*GetBigEndian(*bytes, at, 8));
+  if (version == 2) {
+    auto processor = DecodeProcessorMetadata(std::string_view(*bytes).substr(at));
+    if (processor) metadata.processor_metadata = std::move(*processor);
+  }
+  return metadata;
+}
+
+std::string EncodePartitionTime(int64_t partition_time) {
+  return EncodePartitionMetadata(PartitionMetadata{partition_time, {}});
+}
+
+std::optional<int64_t> DecodePartitionTime(std::string_view metadata) {
+  auto decoded = DecodePartitionMetadata(metadata);
+  if (!decoded) return std::nullopt;
+  return decoded->partition_time;
 }
 
 }  // namespace brook::framework::runtime

@@ -224,10 +224,18 @@ std::map<TopicPartition, std::string> StreamTask::commit_metadata() const {
   std::map<TopicPartition, std::string> metadata;
   for (const auto& queue : queues_) {
     if (queue.next_offset >= 0 && queue.processed_time >= 0) {
-      metadata[queue.partition] = EncodePartitionTime(queue.processed_time);
+      metadata[queue.partition] =
+          EncodePartitionMetadata(PartitionMetadata{queue.processed_time, processor_metadata_});
     }
   }
   return metadata;
+}
+
+void StreamTask::InitializeProcessorMetadata(const std::map<std::string, int64_t>& metadata) {
+  for (const auto& [key, value] : metadata) {
+    auto [it, added] = processor_metadata_.emplace(key, value);
+    if (!added) it->second = std::max(it->second, value);
+  }
 }
 
 void StreamTask::InitializePartitionTime(const TopicPartition& partition, int64_t time) {

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -124,6 +125,9 @@ class StreamTask final : private streams::detail::TaskContext {
   // largest partition time), so windows closed before a restart stay closed (Kafka's
   // initializeTaskTime). Ignored for partitions the task does not read.
   void InitializePartitionTime(const TopicPartition& partition, int64_t time);
+  // Merges processor metadata committed with one of the task's partitions (the largest value
+  // of each key wins, as Kafka's initializeTaskTimeAndProcessorMetadata); before Start.
+  void InitializeProcessorMetadata(const std::map<std::string, int64_t>& metadata);
   // True when records were processed since the last MarkCommitted, or a processor asked.
   bool commit_needed() const { return commit_needed_ || commit_requested_; }
   bool commit_requested() const { return commit_requested_; }
@@ -181,6 +185,15 @@ class StreamTask final : private streams::detail::TaskContext {
   void RecordDropped() override {
     counters_->dropped_records.fetch_add(1, std::memory_order_relaxed);
   }
+  void PutProcessorMetadata(const std::string& key, int64_t value) override {
+    processor_metadata_[key] = value;
+    commit_needed_ = true;
+  }
+  std::optional<int64_t> GetProcessorMetadata(const std::string& key) const override {
+    auto it = processor_metadata_.find(key);
+    if (it == processor_metadata_.end()) return std::nullopt;
+    return it->second;
+  }
 
   InputQueue* FindQueue(std::string_view topic, int32_t partition);
   streams::ErrorHandlerContext ErrorContext(const streams::detail::RawRecord* raw) const;
@@ -196,6 +209,7 @@ class StreamTask final : private streams::detail::TaskContext {
   std::deque<InputQueue> queues_;  // a deque: queues never move, sources keep pointers
   size_t buffered_ = 0;
   int64_t stream_time_ = -1;
+  std::map<std::string, int64_t> processor_metadata_;  // committed with every input partition
   int64_t idle_since_ms_ = -1;
   const streams::RecordMetadata* metadata_ = nullptr;
   PunctuationQueue stream_time_punctuators_;

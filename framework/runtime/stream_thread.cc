@@ -472,10 +472,11 @@ void StreamThread::OnPartitionsAssigned(const std::vector<TopicPartition>& parti
       task_of_partition_[input] = task.get();
       auto it = committed_metadata.find(input);
       if (it == committed_metadata.end()) continue;
-      if (std::optional<int64_t> time = DecodePartitionTime(it->second)) {
-        task->InitializePartitionTime(input, *time);
+      if (std::optional<PartitionMetadata> metadata = DecodePartitionMetadata(it->second)) {
+        task->InitializePartitionTime(input, metadata->partition_time);
+        task->InitializeProcessorMetadata(metadata->processor_metadata);
         log_->debug("[{}] task {}: {} resumes at partition time {}", options_.name,
-                    id.toString(), input.ToString(), *time);
+                    id.toString(), input.ToString(), metadata->partition_time);
       }
     }
     StartTask(*task);

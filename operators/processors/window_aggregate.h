@@ -31,10 +31,10 @@ namespace brook::operators::processors {
 // forwarded; whenever a record moves the close time forward, the windows that closed since the
 // last emission (ends in (last close time, close time]) are read from the store and forwarded
 // once each with their final aggregate (timestamp: the aggregate's). They are read before the
-// record's own puts, which may expire them from the store. Unlike Kafka, the emissions are not
-// throttled by wall-clock time, and the last close time is not kept across restarts (Kafka
-// commits it as processor metadata): after a restart the closed windows the store still holds
-// are forwarded again.
+// record's own puts, which may expire them from the store. The last close time is committed
+// with the task's offsets as processor metadata under the store's name (as Kafka), so a task
+// starting again on those offsets does not emit a window twice. Unlike Kafka, the emissions are
+// not throttled by wall-clock time.
 template <typename K, typename V, typename VAgg>
 class WindowAggregateProcessor final
     : public streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>> {
@@ -59,6 +59,9 @@ class WindowAggregateProcessor final
     streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>>::init(context);
     store_ = &context.template getStateStore<Store>(store_name_);
     forwarder_.emplace(*store_, context, *send_old_values_);
+    if (emit_on_window_close_) {
+      last_emit_close_time_ = context.processorMetadataForKey(store_name_).value_or(-1);
+    }
   }
 
   void process(const streams::Record<K, V>& record) override {
@@ -122,6 +125,7 @@ class WindowAggregateProcessor final
           kv.value.timestamp, record.headers()));
     }
     last_emit_close_time_ = close_time;
+    this->context().addProcessorMetadataKeyValue(store_name_, close_time);
   }
 
   std::string store_name_;

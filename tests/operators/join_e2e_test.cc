@@ -11,65 +11,19 @@
 
 #include "framework/api/kafka_streams.h"
 #include "operators/dsl/streams_builder.h"
-#include "tests/framework/client/client_test_util.h"
 #include "tests/operators/dsl/dsl_test_util.h"
+#include "tests/operators/dsl_e2e_fixture.h"
 
 namespace brook::streams {
 namespace {
 
-using framework::client::Admin;
-using framework::client::ClientTest;
 using framework::client::Properties;
 using namespace std::chrono_literals;
 using testing::S;
 using testing::StringConsumed;
 using testing::StringProduced;
 
-class JoinE2ETest : public ClientTest {
- protected:
-  void SetUp() override {
-    state_dir_ =
-        std::filesystem::temp_directory_path() /
-        ("brook-join-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::remove_all(state_dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(state_dir_); }
-
-  StreamsConfig Config(const std::string& app) const {
-    StreamsConfig config;
-    config.set("application.id", app)
-        .set("bootstrap.servers", bootstrap_)
-        .set("processing.guarantee", "at_least_once")
-        .set("state.dir", state_dir_.string())
-        .set("commit.interval.ms", "100")
-        .set("consumer.session.timeout.ms", "6000")
-        .set("consumer.heartbeat.interval.ms", "200")
-        .set("producer.linger.ms", "1");
-    return config;
-  }
-
-  static void Send(const std::string& topic, const std::vector<std::pair<S, S>>& records) {
-    auto producer = MakeProducer();
-    ASSERT_NE(producer, nullptr);
-    for (const auto& [key, value] : records) {
-      ASSERT_TRUE(producer->Send(Record(topic, -1, key, value)).ok());
-    }
-    ASSERT_TRUE(producer->Flush(10s).ok());
-    ASSERT_TRUE(producer->TakeDeliveryErrors().empty());
-  }
-
-  static int32_t PartitionsOf(const std::string& topic) {
-    auto admin = Admin::Create(Bootstrap());
-    EXPECT_TRUE(admin.ok()) << admin.status().ToString();
-    if (!admin.ok()) return -1;
-    auto counts = (*admin)->PartitionCounts({topic}, 10s);
-    if (!counts.ok() || counts->count(topic) == 0) return -1;
-    return counts->at(topic);
-  }
-
-  std::filesystem::path state_dir_;
-  static inline int counter_ = 0;
-};
+using JoinE2ETest = DslE2ETest;
 
 // Orders keyed by order id on 4 partitions, re-keyed by customer and joined with the customers
 // table on 2: the repartition topic gets 2 partitions, so each customer's orders meet the task
@@ -115,18 +69,9 @@ TEST_F(JoinE2ETest, RepartitionTopicBeforeAJoinTakesTheTablesPartitionCount) {
   for (const auto& [customer, count] : per_customer) EXPECT_EQ(count, 10) << customer;
   // The repartition topic between selectKey and the join (named after its node) follows the
   // table's partition count, not the orders'.
-  int repartitions = 0;
-  auto admin = Admin::Create(Bootstrap());
-  ASSERT_TRUE(admin.ok());
-  auto topics = (*admin)->ListTopics(10s);
-  ASSERT_TRUE(topics.ok()) << topics.status().ToString();
-  for (const auto& topic : *topics) {
-    if (topic.rfind("cp-app-", 0) == 0 && topic.find("-repartition") != std::string::npos) {
-      ++repartitions;
-      EXPECT_EQ(PartitionsOf(topic), 2) << topic;
-    }
-  }
-  EXPECT_EQ(repartitions, 1);
+  const auto repartitions = RepartitionTopics("cp-app");
+  EXPECT_EQ(repartitions.size(), 1u);
+  for (const auto& [topic, partitions] : repartitions) EXPECT_EQ(partitions, 2) << topic;
 }
 
 // Both sides of a stream-stream join re-keyed: clicks from 4 partitions, views from 2. Both
@@ -172,18 +117,9 @@ TEST_F(JoinE2ETest, RepartitionTopicsOnBothSidesOfAJoinTakeTheLargerCount) {
   }
   EXPECT_EQ(per_user.size(), clicks.size());
   for (const auto& [user, count] : per_user) EXPECT_EQ(count, 1) << user;
-  int repartitions = 0;
-  auto admin = Admin::Create(Bootstrap());
-  ASSERT_TRUE(admin.ok());
-  auto topics = (*admin)->ListTopics(10s);
-  ASSERT_TRUE(topics.ok()) << topics.status().ToString();
-  for (const auto& topic : *topics) {
-    if (topic.rfind("cp-s-app-", 0) == 0 && topic.find("-repartition") != std::string::npos) {
-      ++repartitions;
-      EXPECT_EQ(PartitionsOf(topic), 4) << topic;
-    }
-  }
-  EXPECT_EQ(repartitions, 2);
+  const auto repartitions = RepartitionTopics("cp-s-app");
+  EXPECT_EQ(repartitions.size(), 2u);
+  for (const auto& [topic, partitions] : repartitions) EXPECT_EQ(partitions, 4) << topic;
 }
 
 // A stream on 4 partitions joined directly with a table on 2 cannot be co-partitioned: start()

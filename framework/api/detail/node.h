@@ -58,6 +58,13 @@ class TaskContext {
   virtual StateStore& GetStateStore(const NodeInstance* node, const std::string& name) = 0;
   // Counts one record dropped on purpose in the task's dropped-records metric.
   virtual void RecordDropped() = 0;
+  // Processor metadata (Kafka's ProcessorMetadata): named values the task commits with its
+  // input offsets and gets back when it starts again on them. Put marks the task for commit.
+  // A task that commits no offsets (global state) keeps none.
+  virtual void PutProcessorMetadata(const std::string& /*key*/, int64_t /*value*/) {}
+  virtual std::optional<int64_t> GetProcessorMetadata(const std::string& /*key*/) const {
+    return std::nullopt;
+  }
 
   // The node whose code runs now (for error reports). Set on every hop, so a plain field.
   NodeInstance* current_node = nullptr;
