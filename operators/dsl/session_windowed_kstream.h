@@ -9,6 +9,7 @@
 #include "framework/api/detail/typed_nodes.h"
 #include "framework/api/serdes.h"
 #include "operators/dsl/change.h"
+#include "operators/dsl/emit_strategy.h"
 #include "operators/dsl/kgrouped_stream.h"
 #include "operators/dsl/ktable.h"
 #include "operators/dsl/materialized.h"
@@ -45,21 +46,30 @@ class SessionWindowedKStream {
   SessionWindowedKStream(KGroupedStream<K, V> grouped, SessionWindows windows)
       : grouped_(std::move(grouped)), windows_(windows) {}
 
+  // When the aggregations below forward (see EmitStrategy; default onWindowUpdate). With
+  // onWindowClose each session is forwarded once, when the stream time passes its end + gap +
+  // grace, merged-away sessions never; the store does not cache and is kept 1 ms longer (see
+  // StoreFor).
+  SessionWindowedKStream emitStrategy(const EmitStrategy& strategy) const {
+    SessionWindowedKStream copy = *this;
+    copy.emit_on_window_close_ = strategy.isOnWindowClose();
+    return copy;
+  }
+
   // The number of records in each session of each key; merging sessions adds their counts.
   KTable<Windowed<K>, int64_t> count(
       const Named& named = Named(),
       const Materialized<K, int64_t, SessionBytesStore>& materialized = {}) const {
     auto m = materialized;
     if (!m.valueSerde()) m = m.withValueSerde(Serdes::Int64());
-    return DoAggregate<int64_t>(
-        detail::node_names::kAggregate, named, m,
-        {[] { return std::optional<int64_t>(0); },
-         [](const K&, const V&, const std::optional<int64_t>& count) {
-           return count.value_or(0) + 1;
-         },
-         [](const K&, const std::optional<int64_t>& a, const int64_t& b) {
-           return a.value_or(0) + b;
-         }});
+    return DoAggregate<int64_t>(detail::node_names::kAggregate, named, m,
+                                {[] { return std::optional<int64_t>(0); },
+                                 [](const K&, const V&, const std::optional<int64_t>& count) {
+                                   return count.value_or(0) + 1;
+                                 },
+                                 [](const K&, const std::optional<int64_t>& a, const int64_t& b) {
+                                   return a.value_or(0) + b;
+                                 }});
   }
   KTable<Windowed<K>, int64_t> count(
       const Materialized<K, int64_t, SessionBytesStore>& materialized) const {
@@ -69,8 +79,9 @@ class SessionWindowedKStream {
   // Combines each session's values with reducer(aggregate, value); merging two sessions is
   // reducer(earlier session's aggregate, later one's) (Kafka's mergerForAggregator).
   template <typename F>
-  KTable<Windowed<K>, V> reduce(F reducer, const Named& named = Named(),
-                                const Materialized<K, V, SessionBytesStore>& materialized = {}) const {
+  KTable<Windowed<K>, V> reduce(
+      F reducer, const Named& named = Named(),
+      const Materialized<K, V, SessionBytesStore>& materialized = {}) const {
     detail::RequireCallable(reducer, "reduce(): reducer");
     auto m = materialized;
     if (!m.valueSerde()) m = m.withValueSerde(grouped_.valueSerde());
@@ -97,8 +108,9 @@ class SessionWindowedKStream {
   // sessions a record joins (a: the aggregate so far, starting at initializer(); b: a merged
   // session's). The store's value serde is Materialized's, else default.value.serde.
   template <typename VR, typename I, typename A, typename M>
-  KTable<Windowed<K>, VR> aggregate(I initializer, A aggregator, M merger, const Named& named,
-                                    const Materialized<K, VR, SessionBytesStore>& materialized) const {
+  KTable<Windowed<K>, VR> aggregate(
+      I initializer, A aggregator, M merger, const Named& named,
+      const Materialized<K, VR, SessionBytesStore>& materialized) const {
     detail::RequireCallable(initializer, "aggregate(): initializer");
     detail::RequireCallable(aggregator, "aggregate(): aggregator");
     detail::RequireCallable(merger, "aggregate(): sessionMerger");
@@ -118,8 +130,8 @@ class SessionWindowedKStream {
   KTable<Windowed<K>, VR> aggregate(
       I initializer, A aggregator, M merger,
       const Materialized<K, VR, SessionBytesStore>& materialized = {}) const {
-    return aggregate<VR>(std::move(initializer), std::move(aggregator), std::move(merger),
-                         Named(), materialized);
+    return aggregate<VR>(std::move(initializer), std::move(aggregator), std::move(merger), Named(),
+                         materialized);
   }
 
  private:
@@ -147,17 +159,16 @@ class SessionWindowedKStream {
     builder->AddNode(std::make_shared<detail::ProcessorFactory<K, V, Windowed<K>, Change<VAgg>>>(
         name, std::vector<std::string>{parent},
         operators::processors::SessionWindowAggregateSupplier<K, V, VAgg>(
-            store, windows_, std::move(functions), table->send_old_values)));
+            store, windows_, std::move(functions), table->send_old_values, emit_on_window_close_)));
     builder->AddStateStore(*store_builder, {name});
 
     SerdePtr<Windowed<K>> key_serde;
     if (materialized.keySerde()) {
       key_serde = std::make_shared<SessionWindowedSerde<K>>(materialized.keySerde());
     }
-    return KTable<Windowed<K>, VAgg>(builder, name, std::move(key_serde), materialized.valueSerde(),
-                                     std::move(sources),
-                                     queryable ? std::optional<std::string>(store) : std::nullopt,
-                                     std::move(table));
+    return KTable<Windowed<K>, VAgg>(
+        builder, name, std::move(key_serde), materialized.valueSerde(), std::move(sources),
+        queryable ? std::optional<std::string>(store) : std::nullopt, std::move(table));
   }
 
   // Kafka's SessionStoreMaterializer: Materialized's supplier, else a RocksDB (or in-memory)
@@ -166,11 +177,16 @@ class SessionWindowedKStream {
   std::shared_ptr<AbstractStoreBuilder> StoreFor(
       const std::string& name, const Materialized<K, VAgg, SessionBytesStore>& materialized) const {
     const int64_t minimum = windows_.inactivityGap() + windows_.gracePeriodMs();
-    const int64_t retention = materialized.retentionMs().value_or(minimum);
+    // Emit-on-close reads a session when the stream time passes end + gap + grace, after the
+    // store (which expires sessions ending at or before its largest end - retention) may have
+    // seen an end of exactly that time: one millisecond more keeps the session readable.
+    const int64_t retention =
+        materialized.retentionMs().value_or(minimum + (emit_on_window_close_ ? 1 : 0));
     if (retention < minimum) {
       throw TopologyException("the retention period of the session store " + name +
                               " must be no smaller than its inactivity gap plus the grace period; "
-                              "got gap=" + std::to_string(windows_.inactivityGap()) +
+                              "got gap=" +
+                              std::to_string(windows_.inactivityGap()) +
                               " ms, grace=" + std::to_string(windows_.gracePeriodMs()) +
                               " ms, retention=" + std::to_string(retention) + " ms");
     }
@@ -182,11 +198,16 @@ class SessionWindowedKStream {
     }
     auto builder =
         Stores::sessionStoreBuilder(supplier, materialized.keySerde(), materialized.valueSerde());
+    // Emit-on-close reads the closed sessions from the store: no cache (as Kafka).
+    if (emit_on_window_close_) {
+      return detail::Configured(builder, materialized.withCachingDisabled());
+    }
     return detail::Configured(builder, materialized);
   }
 
   KGroupedStream<K, V> grouped_;
   SessionWindows windows_;
+  bool emit_on_window_close_ = false;
 };
 
 template <typename K, typename V>

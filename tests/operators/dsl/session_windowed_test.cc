@@ -222,6 +222,42 @@ TEST_P(SessionWindowedTest, SuppressForwardsEachSurvivingSessionOnceStreamTimePa
   EXPECT_EQ(Read(driver, "out"), (Rows{{"a@24-35", 3}}));
 }
 
+// The same input as the suppress test above gives the same output with emit-on-window-close:
+// each session once, when the stream time passes end + gap + grace; merged-away sessions never.
+// The store's cache is off whatever Materialized asks (as Kafka).
+TEST_P(SessionWindowedTest, EmitOnWindowCloseForwardsEachSessionOnceWhenItCloses) {
+  StreamsBuilder builder;
+  ToRows(builder.stream("in", StringConsumed())
+             .groupByKey()
+             .windowedBy(SessionWindows::ofInactivityGapAndGrace(milliseconds(10), milliseconds(2)))
+             .emitStrategy(EmitStrategy::onWindowClose())
+             .count(Counts()),
+         "out", Serdes::Int64());
+  TopologyTestDriver driver(builder.build(), Config());
+  auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
+  in.pipeInput("a", "v", 0);
+  in.pipeInput("a", "v", 5);  // [0,0] merges into [0,5]: nothing forwarded
+  in.pipeInput("b", "v", 8);
+  EXPECT_TRUE(Read(driver, "out").empty());
+  in.pipeInput("x", "v", 19);  // closed: sessions ending before 19 - 10 - 2 = 7
+  EXPECT_EQ(Read(driver, "out"), (Rows{{"a@0-5", 2}}));
+  in.pipeInput("x", "v", 20);
+  EXPECT_TRUE(Read(driver, "out").empty());
+  in.pipeInput("x", "v", 21);
+  EXPECT_EQ(Read(driver, "out"), (Rows{{"b@8-8", 1}}));
+  in.pipeInput("a", "v", 30);
+  EXPECT_TRUE(Read(driver, "out").empty());
+  in.pipeInput("a", "v", 35);  // stream time 35: x's [19,21] closes
+  EXPECT_EQ(Read(driver, "out"), (Rows{{"x@19-21", 3}}));
+  in.pipeInput("a", "v", 24);  // out of order: [24,35]
+  in.pipeInput("a", "v", 6);   // [0,5] was forwarded as final: the record is dropped
+  in.pipeInput("x", "v", 47);  // stream time 47: [24,35] needs 48
+  EXPECT_TRUE(Read(driver, "out").empty());
+  in.pipeInput("x", "v", 48);
+  EXPECT_EQ(Read(driver, "out"), (Rows{{"a@24-35", 3}}));
+  EXPECT_EQ(DroppedRecords(driver), 1);
+}
+
 TEST_P(SessionWindowedTest, AggregateMergesSessionsWithTheMergerInStoreOrder) {
   StreamsBuilder builder;
   auto grouped = builder.stream("in", StringConsumed()).groupByKey();
