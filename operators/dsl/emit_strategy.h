@@ -7,8 +7,8 @@ namespace brook::streams {
 // store's cache when it has one); onWindowClose forwards each window once, when the stream time
 // passes its end plus the grace, with the window's final aggregate, like
 // suppress(untilWindowCloses) but without a separate buffer (the window store is the buffer,
-// and its cache is turned off). Offered by TimeWindowedKStream::emitStrategy and
-// SessionWindowedKStream::emitStrategy.
+// and its cache is turned off). Offered by TimeWindowedKStream::emitStrategy,
+// SessionWindowedKStream::emitStrategy and SlidingWindowedKStream::emitStrategy.
 //
 //   .windowedBy(TimeWindows::ofSizeAndGrace(1min, 10s))
 //   .emitStrategy(EmitStrategy::onWindowClose())

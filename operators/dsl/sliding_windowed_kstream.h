@@ -9,6 +9,7 @@
 #include "framework/api/detail/typed_nodes.h"
 #include "framework/api/serdes.h"
 #include "operators/dsl/change.h"
+#include "operators/dsl/emit_strategy.h"
 #include "operators/dsl/kgrouped_stream.h"
 #include "operators/dsl/ktable.h"
 #include "operators/dsl/materialized.h"
@@ -44,6 +45,15 @@ class SlidingWindowedKStream {
   SlidingWindowedKStream(KGroupedStream<K, V> grouped, SlidingWindows windows)
       : grouped_(std::move(grouped)), windows_(windows) {}
 
+  // When the aggregations below forward (see EmitStrategy; default onWindowUpdate). With
+  // onWindowClose each window is forwarded once, when the stream time passes its end + grace,
+  // and the store does not cache.
+  SlidingWindowedKStream emitStrategy(const EmitStrategy& strategy) const {
+    SlidingWindowedKStream copy = *this;
+    copy.emit_on_window_close_ = strategy.isOnWindowClose();
+    return copy;
+  }
+
   // The number of records of each key in each window.
   KTable<Windowed<K>, int64_t> count(
       const Named& named = Named(),
@@ -63,8 +73,9 @@ class SlidingWindowedKStream {
 
   // Combines each window's values with reducer(aggregate, value).
   template <typename F>
-  KTable<Windowed<K>, V> reduce(F reducer, const Named& named = Named(),
-                                const Materialized<K, V, WindowBytesStore>& materialized = {}) const {
+  KTable<Windowed<K>, V> reduce(
+      F reducer, const Named& named = Named(),
+      const Materialized<K, V, WindowBytesStore>& materialized = {}) const {
     detail::RequireCallable(reducer, "reduce(): reducer");
     auto m = materialized;
     if (!m.valueSerde()) m = m.withValueSerde(grouped_.valueSerde());
@@ -84,8 +95,9 @@ class SlidingWindowedKStream {
   // Folds each window's values: initializer() starts a window, aggregator(key, value,
   // aggregate) gives the next aggregate.
   template <typename VR, typename I, typename A>
-  KTable<Windowed<K>, VR> aggregate(I initializer, A aggregator, const Named& named,
-                                    const Materialized<K, VR, WindowBytesStore>& materialized) const {
+  KTable<Windowed<K>, VR> aggregate(
+      I initializer, A aggregator, const Named& named,
+      const Materialized<K, VR, WindowBytesStore>& materialized) const {
     detail::RequireCallable(initializer, "aggregate(): initializer");
     detail::RequireCallable(aggregator, "aggregate(): aggregator");
     return DoAggregate<VR>(
@@ -128,7 +140,7 @@ class SlidingWindowedKStream {
     builder->AddNode(std::make_shared<detail::ProcessorFactory<K, V, Windowed<K>, Change<VAgg>>>(
         name, std::vector<std::string>{parent},
         operators::processors::SlidingWindowAggregateSupplier<K, V, VAgg>(
-            store, windows_, std::move(functions), table->send_old_values)));
+            store, windows_, std::move(functions), table->send_old_values, emit_on_window_close_)));
     builder->AddStateStore(*store_builder, {name});
 
     SerdePtr<Windowed<K>> key_serde;
@@ -136,10 +148,9 @@ class SlidingWindowedKStream {
       key_serde = std::make_shared<TimeWindowedSerde<K>>(materialized.keySerde(),
                                                          windows_.timeDifferenceMs());
     }
-    return KTable<Windowed<K>, VAgg>(builder, name, std::move(key_serde), materialized.valueSerde(),
-                                     std::move(sources),
-                                     queryable ? std::optional<std::string>(store) : std::nullopt,
-                                     std::move(table));
+    return KTable<Windowed<K>, VAgg>(
+        builder, name, std::move(key_serde), materialized.valueSerde(), std::move(sources),
+        queryable ? std::optional<std::string>(store) : std::nullopt, std::move(table));
   }
 
   // Kafka's SlidingWindowStoreMaterializer.
@@ -152,7 +163,8 @@ class SlidingWindowedKStream {
     if (retention < minimum) {
       throw TopologyException("the retention period of the window store " + name +
                               " must be no smaller than 2 * time difference plus the grace "
-                              "period; got time difference=" + std::to_string(difference) +
+                              "period; got time difference=" +
+                              std::to_string(difference) +
                               " ms, grace=" + std::to_string(windows_.gracePeriodMs()) +
                               " ms, retention=" + std::to_string(retention) + " ms");
     }
@@ -164,11 +176,16 @@ class SlidingWindowedKStream {
     }
     auto builder = Stores::timestampedWindowStoreBuilder(supplier, materialized.keySerde(),
                                                          materialized.valueSerde());
+    // Emit-on-close reads the closed windows from the store: no cache (as Kafka).
+    if (emit_on_window_close_) {
+      return detail::Configured(builder, materialized.withCachingDisabled());
+    }
     return detail::Configured(builder, materialized);
   }
 
   KGroupedStream<K, V> grouped_;
   SlidingWindows windows_;
+  bool emit_on_window_close_ = false;
 };
 
 template <typename K, typename V>

@@ -43,6 +43,14 @@ namespace brook::operators::processors {
 // window store (window size = the difference); an aggregate's timestamp is the largest of its
 // records'. Updates are forwarded as TimeWindowedKStream's (TableForwarder: through the cache
 // when the store has one), keyed by Windowed<K> [start, start + difference].
+//
+// With `emit_on_window_close` (EmitStrategy::onWindowClose, Kafka's emit-final for sliding
+// windows) updates are not forwarded; whenever a record moves the close time forward, the
+// windows that closed since the last emission (starts in [last close time - difference,
+// close time - difference - 1], i.e. ends before the close time) are read from the store before
+// the record's own puts and forwarded once each (timestamp: the aggregate's). The last close
+// time is committed as processor metadata under the store's name, so a restart does not emit a
+// window twice.
 template <typename K, typename V, typename VAgg>
 class SlidingWindowAggregateProcessor final
     : public streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>> {
@@ -61,22 +69,29 @@ class SlidingWindowAggregateProcessor final
 
   SlidingWindowAggregateProcessor(std::string store_name, streams::SlidingWindows windows,
                                   std::shared_ptr<const Functions> functions,
-                                  std::shared_ptr<const bool> send_old_values)
+                                  std::shared_ptr<const bool> send_old_values,
+                                  bool emit_on_window_close = false)
       : store_name_(std::move(store_name)),
         windows_(windows),
         functions_(std::move(functions)),
-        send_old_values_(std::move(send_old_values)) {}
+        send_old_values_(std::move(send_old_values)),
+        emit_on_window_close_(emit_on_window_close) {}
 
   void init(Context& context) override {
     streams::ContextualProcessor<K, V, streams::Windowed<K>, streams::Change<VAgg>>::init(context);
     store_ = &context.template getStateStore<Store>(store_name_);
-    forwarder_.emplace(*store_, context, *send_old_values_);
+    if (emit_on_window_close_) {
+      last_emit_close_time_ = context.processorMetadataForKey(store_name_).value_or(-1);
+    } else {
+      forwarder_.emplace(*store_, context, *send_old_values_);
+    }
   }
 
   void process(const streams::Record<K, V>& record) override {
     const int64_t timestamp = record.timestamp();
     const int64_t stream_time = std::max(this->context().currentStreamTimeMs(), timestamp);
     const int64_t close_time = stream_time - windows_.gracePeriodMs();
+    if (emit_on_window_close_) EmitClosedWindows(record, close_time);
     if (timestamp + difference() < close_time) {
       SkipExpired(timestamp, timestamp + difference(), close_time);
       return;
@@ -101,6 +116,28 @@ class SlidingWindowAggregateProcessor final
 
   int64_t difference() const { return windows_.timeDifferenceMs(); }
 
+  // Kafka's fetchAndEmit for sliding windows: windows starting in [lower, close - difference - 1].
+  void EmitClosedWindows(const streams::Record<K, V>& record, int64_t close_time) {
+    if (last_emit_close_time_ != -1 && close_time <= last_emit_close_time_) return;
+    const int64_t upper = close_time - difference() - 1;
+    const int64_t lower = last_emit_close_time_ == -1
+                              ? 0
+                              : std::max<int64_t>(0, last_emit_close_time_ - difference());
+    if (upper < lower) return;
+    std::vector<streams::KeyValue<streams::Windowed<K>, Stored>> closed;
+    {
+      auto it = store_->fetchAll(lower, upper);
+      while (it->hasNext()) closed.push_back(it->next());
+    }
+    for (auto& kv : closed) {
+      this->context().forward(streams::Record<streams::Windowed<K>, streams::Change<VAgg>>(
+          kv.key, streams::Change<VAgg>{std::move(kv.value.value), std::nullopt},
+          kv.value.timestamp, record.headers()));
+    }
+    last_emit_close_time_ = close_time;
+    this->context().addProcessorMetadataKeyValue(store_name_, close_time);
+  }
+
   // `key`'s windows starting in [from, to], oldest first. Read whole before any put, so the
   // store's iterator never sees the updates.
   std::vector<std::pair<int64_t, Stored>> Windows(const K& key, int64_t from, int64_t to) {
@@ -114,9 +151,9 @@ class SlidingWindowAggregateProcessor final
   }
 
   [[noreturn]] void Unexpected(int64_t start, int64_t timestamp) {
-    throw streams::StreamsException(
-        "sliding window aggregate " + store_name_ + ": unexpected window starting at " +
-        std::to_string(start) + " while processing a record at " + std::to_string(timestamp));
+    throw streams::StreamsException("sliding window aggregate " + store_name_ +
+                                    ": unexpected window starting at " + std::to_string(start) +
+                                    " while processing a record at " + std::to_string(timestamp));
   }
 
   void ProcessInOrder(const streams::Record<K, V>& record, int64_t close_time) {
@@ -129,8 +166,8 @@ class SlidingWindowAggregateProcessor final
     std::optional<int64_t> previous_timestamp;
     // From 2 * difference back (the window whose aggregate the left window starts from) to
     // t + 1 (the record's right window, if it exists).
-    for (auto& [start, stored] : Windows(record.key(), std::max<int64_t>(0, timestamp - 2 * difference()),
-                                         timestamp + 1)) {
+    for (auto& [start, stored] :
+         Windows(record.key(), std::max<int64_t>(0, timestamp - 2 * difference()), timestamp + 1)) {
       starts.insert(start);
       const int64_t end = start + difference();
       if (end < timestamp) {
@@ -153,7 +190,8 @@ class SlidingWindowAggregateProcessor final
     if (previous_timestamp) {
       const int64_t previous_right_start = *previous_timestamp + 1;
       if (!starts.count(previous_right_start) && previous_right_start + difference() >= timestamp) {
-        Update(previous_right_start, Slot{functions_->initializer(), timestamp}, record, close_time);
+        Update(previous_right_start, Slot{functions_->initializer(), timestamp}, record,
+               close_time);
       }
     }
     if (!left_exists) {
@@ -212,9 +250,10 @@ class SlidingWindowAggregateProcessor final
   void CreateRightWindow(const streams::Record<K, V>& record, const Stored& aggregate) {
     const int64_t start = record.timestamp() + 1;
     store_->put(record.key(), aggregate, start);
-    forwarder_->MaybeForward(
-        streams::Windowed<K>(record.key(), streams::Window(start, start + difference())),
-        aggregate.value, std::nullopt, aggregate.timestamp, record.headers());
+    if (forwarder_)
+      forwarder_->MaybeForward(
+          streams::Windowed<K>(record.key(), streams::Window(start, start + difference())),
+          aggregate.value, std::nullopt, aggregate.timestamp, record.headers());
   }
 
   // Adds the record to the window starting at `start` (Kafka's updateWindowAndForward), unless
@@ -229,9 +268,10 @@ class SlidingWindowAggregateProcessor final
     const int64_t timestamp =
         slot.value ? std::max(record.timestamp(), slot.timestamp) : record.timestamp();
     store_->put(record.key(), Stored{aggregate, timestamp}, start);
-    forwarder_->MaybeForward(streams::Windowed<K>(record.key(), streams::Window(start, end)),
-                             std::move(aggregate), std::move(slot.value), timestamp,
-                             record.headers());
+    if (forwarder_)
+      forwarder_->MaybeForward(streams::Windowed<K>(record.key(), streams::Window(start, end)),
+                               std::move(aggregate), std::move(slot.value), timestamp,
+                               record.headers());
   }
 
   void SkipExpired(int64_t timestamp, int64_t end, int64_t close_time,
@@ -240,10 +280,11 @@ class SlidingWindowAggregateProcessor final
     this->context().recordDroppedRecord();  // per window, as Kafka's
     if (dropped_ == 1 || dropped_ % 1000 == 0) {
       brook::GetLogger("operators")
-          ->warn("[task {}] skipping a record for the expired sliding window [{},{}]: record "
-                 "timestamp {}, window close time {} ({} dropped so far)",
-                 this->context().taskId().toString(), start.value_or(timestamp), end, timestamp,
-                 close_time, dropped_);
+          ->warn(
+              "[task {}] skipping a record for the expired sliding window [{},{}]: record "
+              "timestamp {}, window close time {} ({} dropped so far)",
+              this->context().taskId().toString(), start.value_or(timestamp), end, timestamp,
+              close_time, dropped_);
     }
   }
 
@@ -252,8 +293,10 @@ class SlidingWindowAggregateProcessor final
   std::shared_ptr<const Functions> functions_;
   std::shared_ptr<const bool> send_old_values_;
   Store* store_ = nullptr;
-  std::optional<TableForwarder<streams::Windowed<K>, VAgg>> forwarder_;
+  std::optional<TableForwarder<streams::Windowed<K>, VAgg>> forwarder_;  // none: emit on close
   int64_t dropped_ = 0;
+  bool emit_on_window_close_;
+  int64_t last_emit_close_time_ = -1;
 };
 
 template <typename K, typename V, typename VAgg>
@@ -261,10 +304,12 @@ streams::ProcessorSupplier<K, V, streams::Windowed<K>, streams::Change<VAgg>>
 SlidingWindowAggregateSupplier(
     std::string store_name, streams::SlidingWindows windows,
     typename SlidingWindowAggregateProcessor<K, V, VAgg>::Functions functions,
-    std::shared_ptr<const bool> send_old_values) {
+    std::shared_ptr<const bool> send_old_values, bool emit_on_window_close = false) {
   using P = SlidingWindowAggregateProcessor<K, V, VAgg>;
   auto shared = std::make_shared<const typename P::Functions>(std::move(functions));
-  return [=] { return std::make_unique<P>(store_name, windows, shared, send_old_values); };
+  return [=] {
+    return std::make_unique<P>(store_name, windows, shared, send_old_values, emit_on_window_close);
+  };
 }
 
 }  // namespace brook::operators::processors

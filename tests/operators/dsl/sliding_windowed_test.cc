@@ -34,8 +34,7 @@ using Output = std::map<int64_t, std::set<std::pair<S, int64_t>>>;
 int64_t DroppedRecords(const TopologyTestDriver& driver) {
   double total = 0;
   for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" &&
-        metric.name.group == "stream-task-metrics") {
+    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
       total += metric.value;
     }
   }
@@ -68,10 +67,9 @@ class SlidingWindowedTest : public ::testing::TestWithParam<std::tuple<StoreType
         .windowedBy(windows)
         .aggregate<S>(Init, Add, Store("windows"))
         .toStream()
-        .to("out", Produced<Windowed<S>, S>::with(
-                       WindowedSerdes::timeWindowedSerdeFrom(Serdes::String(),
-                                                             windows.timeDifferenceMs()),
-                       Serdes::String()));
+        .to("out", Produced<Windowed<S>, S>::with(WindowedSerdes::timeWindowedSerdeFrom(
+                                                      Serdes::String(), windows.timeDifferenceMs()),
+                                                  Serdes::String()));
   }
 
   static Output Gather(TopologyTestDriver& driver, int64_t difference) {
@@ -100,18 +98,17 @@ TEST_P(SlidingWindowedTest, OutOfOrderRecordsUpdateAndCreateWindowsAsKafkas) {
   in.pipeInput("A", "6", 22);
   in.pipeInput("A", "7", 30);
   // Kafka's testAggregateSmallInput.
-  EXPECT_EQ(Gather(driver, 10),
-            (Output{{0, {{"0+1", 10}, {"0+1+2", 10}}},
-                    {4, {{"0+1+2+3", 14}}},
-                    {5, {{"0+1+2+3+4", 15}}},
-                    {10, {{"0+1+2+3+4+5", 20}}},
-                    {11, {{"0+3", 14}, {"0+3+4", 15}, {"0+3+4+5", 20}}},
-                    {12, {{"0+3+4+5+6", 22}}},
-                    {15, {{"0+4", 15}, {"0+4+5", 20}, {"0+4+5+6", 22}}},
-                    {16, {{"0+5", 20}, {"0+5+6", 22}}},
-                    {20, {{"0+5+6+7", 30}}},
-                    {21, {{"0+6", 22}, {"0+6+7", 30}}},
-                    {23, {{"0+7", 30}}}}));
+  EXPECT_EQ(Gather(driver, 10), (Output{{0, {{"0+1", 10}, {"0+1+2", 10}}},
+                                        {4, {{"0+1+2+3", 14}}},
+                                        {5, {{"0+1+2+3+4", 15}}},
+                                        {10, {{"0+1+2+3+4+5", 20}}},
+                                        {11, {{"0+3", 14}, {"0+3+4", 15}, {"0+3+4+5", 20}}},
+                                        {12, {{"0+3+4+5+6", 22}}},
+                                        {15, {{"0+4", 15}, {"0+4+5", 20}, {"0+4+5+6", 22}}},
+                                        {16, {{"0+5", 20}, {"0+5+6", 22}}},
+                                        {20, {{"0+5+6+7", 30}}},
+                                        {21, {{"0+6", 22}, {"0+6+7", 30}}},
+                                        {23, {{"0+7", 30}}}}));
 }
 
 TEST_P(SlidingWindowedTest, EarlyRecordsShareTheFirstWindow) {
@@ -127,25 +124,22 @@ TEST_P(SlidingWindowedTest, EarlyRecordsShareTheFirstWindow) {
   in.pipeInput("A", "6", 10);
   in.pipeInput("A", "7", 70);
   // Kafka's testEarlyRecordsSmallInput.
-  EXPECT_EQ(Gather(driver, 50),
-            (Output{{0,
-                     {{"0+1", 0},
-                      {"0+1+2", 5},
-                      {"0+1+2+3", 6},
-                      {"0+1+2+3+4", 6},
-                      {"0+1+2+3+4+5", 13},
-                      {"0+1+2+3+4+5+6", 13}}},
-                    {1,
-                     {{"0+2", 5},
-                      {"0+2+3", 6},
-                      {"0+2+3+4", 6},
-                      {"0+2+3+4+5", 13},
-                      {"0+2+3+4+5+6", 13}}},
-                    {4, {{"0+2+3", 6}, {"0+2+3+5", 13}, {"0+2+3+5+6", 13}}},
-                    {6, {{"0+3", 6}, {"0+3+5", 13}, {"0+3+5+6", 13}}},
-                    {7, {{"0+5", 13}, {"0+5+6", 13}}},
-                    {11, {{"0+5", 13}}},
-                    {20, {{"0+7", 70}}}}));
+  EXPECT_EQ(
+      Gather(driver, 50),
+      (Output{
+          {0,
+           {{"0+1", 0},
+            {"0+1+2", 5},
+            {"0+1+2+3", 6},
+            {"0+1+2+3+4", 6},
+            {"0+1+2+3+4+5", 13},
+            {"0+1+2+3+4+5+6", 13}}},
+          {1, {{"0+2", 5}, {"0+2+3", 6}, {"0+2+3+4", 6}, {"0+2+3+4+5", 13}, {"0+2+3+4+5+6", 13}}},
+          {4, {{"0+2+3", 6}, {"0+2+3+5", 13}, {"0+2+3+5+6", 13}}},
+          {6, {{"0+3", 6}, {"0+3+5", 13}, {"0+3+5+6", 13}}},
+          {7, {{"0+5", 13}, {"0+5+6", 13}}},
+          {11, {{"0+5", 13}}},
+          {20, {{"0+7", 70}}}}));
 }
 
 TEST_P(SlidingWindowedTest, RecordsForWindowsPastTheGraceAreDropped) {
@@ -154,8 +148,9 @@ TEST_P(SlidingWindowedTest, RecordsForWindowsPastTheGraceAreDropped) {
   TopologyTestDriver driver(builder.build(), Config());
   auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
   in.pipeInput("k", "100", 200);  // stream time 200: windows ending before 110 are closed
-  for (int i = 0; i <= 5; ++i) in.pipeInput("k", std::to_string(i), 100 + i);  // left windows closed
-  in.pipeInput("k", "6", 15);  // even its right window would be closed
+  for (int i = 0; i <= 5; ++i)
+    in.pipeInput("k", std::to_string(i), 100 + i);  // left windows closed
+  in.pipeInput("k", "6", 15);                       // even its right window would be closed
   in.pipeInput("k", "101", 300);
   in.pipeInput("k", "102", 400);
   // Kafka's shouldLogAndMeterWhenSkippingExpiredWindowByGrace.
@@ -234,8 +229,45 @@ TEST(SlidingWindowedDslTest, CountAndReduceWithSuppressForwardEachWindowOnceItCl
                                   {"b@36", "v"}}));
 }
 
+// The input of the suppress test above with emit-on-window-close instead: the same windows,
+// each once, when the stream time passes its end + grace, on every backend (the cache is off
+// whatever Materialized asks, as Kafka).
+TEST_P(SlidingWindowedTest, EmitOnWindowCloseForwardsEachWindowOnceItCloses) {
+  StreamsBuilder builder;
+  auto materialized = Materialized<S, int64_t, WindowBytesStore>::as("counts").withStoreType(
+      std::get<0>(GetParam()));
+  builder.stream("in", StringConsumed())
+      .groupByKey()
+      .windowedBy(SlidingWindows::ofTimeDifferenceAndGrace(milliseconds(10), milliseconds(5)))
+      .emitStrategy(EmitStrategy::onWindowClose())
+      .count(std::get<1>(GetParam()) ? materialized.withCachingEnabled()
+                                     : materialized.withCachingDisabled())
+      .toStream()
+      .map([](const Windowed<S>& key, int64_t count) {
+        return KeyValue<S, int64_t>{key.key() + "@" + std::to_string(key.window().start()), count};
+      })
+      .to("out", Produced<S, int64_t>::with(Serdes::String(), Serdes::Int64()));
+  TopologyTestDriver driver(builder.build(), Config());
+  auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
+  in.pipeInput("a", "x", 20);
+  in.pipeInput("a", "y", 25);
+  in.pipeInput("a", "z", 12);
+  EXPECT_TRUE(ReadCounts(driver).empty());
+  in.pipeInput("b", "v", 35);  // windows ending before 30 close
+  EXPECT_EQ(ReadCounts(driver), (Rows{{"a@10", 2}, {"a@13", 1}, {"a@15", 2}}));
+  in.pipeInput("b", "v", 36);
+  EXPECT_TRUE(ReadCounts(driver).empty());
+  in.pipeInput("b", "v", 37);  // [21,31] closes once stream time passes 36
+  EXPECT_EQ(ReadCounts(driver), (Rows{{"a@21", 1}}));
+  in.pipeInput("a", "w", 3);  // its windows closed long ago: dropped, nothing forwarded
+  EXPECT_TRUE(ReadCounts(driver).empty());
+  // Per closed window, as Kafka: the left window [2,12] of the record at 12, and the record at 3.
+  EXPECT_EQ(DroppedRecords(driver), 2);
+}
+
 TEST(SlidingWindowedDslTest, NamesAndRetentionAsKafkas) {
-  const auto windows = SlidingWindows::ofTimeDifferenceAndGrace(milliseconds(100), milliseconds(50));
+  const auto windows =
+      SlidingWindows::ofTimeDifferenceAndGrace(milliseconds(100), milliseconds(50));
   {
     StreamsBuilder builder;
     auto windowed = builder.stream("in", StringConsumed()).groupByKey().windowedBy(windows);
@@ -253,9 +285,11 @@ TEST(SlidingWindowedDslTest, NamesAndRetentionAsKafkas) {
   builder.stream("in", StringConsumed())
       .groupByKey()
       .windowedBy(windows)
-      .count().toStream().to("out", Produced<Windowed<S>, int64_t>::with(
-                                           WindowedSerdes::timeWindowedSerdeFrom(Serdes::String(), 100),
-                                           Serdes::Int64()));
+      .count()
+      .toStream()
+      .to("out",
+          Produced<Windowed<S>, int64_t>::with(
+              WindowedSerdes::timeWindowedSerdeFrom(Serdes::String(), 100), Serdes::Int64()));
   EXPECT_EQ(builder.build().describe().toString(),
             "Topologies:\n"
             "   Sub-topology: 0\n"
