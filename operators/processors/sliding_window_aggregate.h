@@ -124,16 +124,7 @@ class SlidingWindowAggregateProcessor final
                               ? 0
                               : std::max<int64_t>(0, last_emit_close_time_ - difference());
     if (upper < lower) return;
-    std::vector<streams::KeyValue<streams::Windowed<K>, Stored>> closed;
-    {
-      auto it = store_->fetchAll(lower, upper);
-      while (it->hasNext()) closed.push_back(it->next());
-    }
-    for (auto& kv : closed) {
-      this->context().forward(streams::Record<streams::Windowed<K>, streams::Change<VAgg>>(
-          kv.key, streams::Change<VAgg>{std::move(kv.value.value), std::nullopt},
-          kv.value.timestamp, record.headers()));
-    }
+    ForwardFinalWindows(*store_, lower, upper, this->context(), record.headers());
     last_emit_close_time_ = close_time;
     this->context().addProcessorMetadataKeyValue(store_name_, close_time);
   }

@@ -1,13 +1,17 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "framework/api/processor_context.h"
 #include "framework/api/record.h"
 #include "operators/dsl/change.h"
 #include "statestore/api/cached_state_store.h"
 #include "statestore/api/value_and_timestamp.h"
+#include "statestore/api/window_store.h"
+#include "statestore/api/windowed.h"
 
 namespace brook::operators::processors {
 
@@ -23,8 +27,8 @@ class TableForwarder {
 
   // `store` is the operator's store (the outermost layer); `send_old_values` puts the old value
   // in each Change (downstream subtractors and joins need it).
-  TableForwarder(streams::StateStore& store, streams::ProcessorContext<K, streams::Change<V>>& context,
-                 bool send_old_values)
+  TableForwarder(streams::StateStore& store,
+                 streams::ProcessorContext<K, streams::Change<V>>& context, bool send_old_values)
       : context_(&context), send_old_values_(send_old_values) {
     auto* cached = dynamic_cast<Store*>(&store);
     if (cached != nullptr) {
@@ -47,8 +51,8 @@ class TableForwarder {
     if (cached_) return;
     streams::Change<V> change{std::move(new_value),
                               send_old_values_ ? std::move(old_value) : std::nullopt};
-    context_->forward(streams::Record<K, streams::Change<V>>(key, std::move(change), timestamp,
-                                                             headers));
+    context_->forward(
+        streams::Record<K, streams::Change<V>>(key, std::move(change), timestamp, headers));
   }
 
  private:
@@ -56,5 +60,25 @@ class TableForwarder {
   bool send_old_values_;
   bool cached_ = false;
 };
+
+// Emit-on-window-close's read of a window store (Kafka's fetchAndEmit): forwards the final
+// aggregate of every window starting in [from, to], of every key, as a change with no old value
+// and the aggregate's timestamp. Read whole first, so the store's iterator never sees what the
+// forwarding causes.
+template <typename K, typename VAgg, typename Context>
+void ForwardFinalWindows(streams::WindowStore<K, streams::ValueAndTimestamp<VAgg>>& store,
+                         int64_t from, int64_t to, Context& context,
+                         const streams::Headers& headers) {
+  std::vector<streams::KeyValue<streams::Windowed<K>, streams::ValueAndTimestamp<VAgg>>> closed;
+  {
+    auto it = store.fetchAll(from, to);
+    while (it->hasNext()) closed.push_back(it->next());
+  }
+  for (auto& kv : closed) {
+    context.forward(streams::Record<streams::Windowed<K>, streams::Change<VAgg>>(
+        kv.key, streams::Change<VAgg>{std::move(kv.value.value), std::nullopt}, kv.value.timestamp,
+        headers));
+  }
+}
 
 }  // namespace brook::operators::processors

@@ -76,11 +76,13 @@ class WindowAggregateProcessor final
         ++dropped_;
         this->context().recordDroppedRecord();  // per window, as Kafka's
         if (dropped_ == 1 || dropped_ % 1000 == 0) {
-          brook::GetLogger("operators")->warn(
-              "[task {}] skipping a record for the expired window [{},{}): record timestamp {}, "
-              "window close time {} ({} dropped so far)",
-              this->context().taskId().toString(), window.start(), window.end(), timestamp,
-              close_time, dropped_);
+          brook::GetLogger("operators")
+              ->warn(
+                  "[task {}] skipping a record for the expired window [{},{}): record timestamp "
+                  "{}, "
+                  "window close time {} ({} dropped so far)",
+                  this->context().taskId().toString(), window.start(), window.end(), timestamp,
+                  close_time, dropped_);
         }
         continue;
       }
@@ -114,16 +116,7 @@ class WindowAggregateProcessor final
     const int64_t lower = last_emit_close_time_ == -1
                               ? 0
                               : std::max<int64_t>(0, last_emit_close_time_ - windows_.size()) + 1;
-    std::vector<streams::KeyValue<streams::Windowed<K>, streams::ValueAndTimestamp<VAgg>>> closed;
-    {
-      auto it = store_->fetchAll(lower, upper);
-      while (it->hasNext()) closed.push_back(it->next());
-    }
-    for (auto& kv : closed) {
-      this->context().forward(streams::Record<streams::Windowed<K>, streams::Change<VAgg>>(
-          kv.key, streams::Change<VAgg>{std::move(kv.value.value), std::nullopt},
-          kv.value.timestamp, record.headers()));
-    }
+    ForwardFinalWindows(*store_, lower, upper, this->context(), record.headers());
     last_emit_close_time_ = close_time;
     this->context().addProcessorMetadataKeyValue(store_name_, close_time);
   }
