@@ -8,6 +8,7 @@
 
 #include "framework/api/detail/typed_nodes.h"
 #include "operators/dsl/change.h"
+#include "operators/dsl/grouped.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/joiner_traits.h"
 #include "operators/dsl/mapper_traits.h"
@@ -21,6 +22,7 @@
 #include "operators/processors/table_filter.h"
 #include "operators/processors/table_join_merge.h"
 #include "operators/processors/table_map_values.h"
+#include "operators/processors/table_repartition_map.h"
 #include "operators/processors/table_table_join.h"
 #include "operators/processors/table_to_stream.h"
 #include "operators/processors/table_value_getter.h"
@@ -29,12 +31,15 @@ namespace brook::streams {
 
 template <typename K, typename V>
 class KStream;
+template <typename K, typename V>
+class KGroupedTable;
 
 // A changelog stream read as a table: the latest value of each key (Kafka Streams' KTable),
 // made by aggregations (KGroupedStream) and StreamsBuilder::table. Between its nodes flow
 // Change<V> records (a key's new value, and its old one when a downstream operator asks).
 //
-// Node names as Kafka's: KTABLE-FILTER-<n>, KTABLE-MAPVALUES-<n>, KTABLE-TOSTREAM-<n>.
+// Node names as Kafka's: KTABLE-FILTER-<n>, KTABLE-MAPVALUES-<n>, KTABLE-TOSTREAM-<n>,
+// KTABLE-SELECT-<n>.
 // Thread safety: a value type; build a program on one thread.
 template <typename K, typename V>
 class KTable {
@@ -103,6 +108,34 @@ class KTable {
         name, std::vector<std::string>{name_},
         operators::processors::TableToStreamSupplier<K, V>()));
     return KStream<K, V>(builder_, name, key_serde_, value_serde_, source_nodes_, false);
+  }
+
+  // The table re-grouped by selector(key, value), which returns the row's grouping key and
+  // value as a KeyValue (or std::pair), for count/reduce/aggregate (see KGroupedTable). Node
+  // KTABLE-SELECT-<n>, or Grouped's name, which also names the repartition topic. This table
+  // then sends old values, so a row that moves is subtracted from its old group. A pair whose
+  // key or value is null (an empty std::optional, a JSON null) is skipped, as in Kafka.
+  // Serdes: Grouped's, else the defaults.
+  template <typename KR = detail::Deduced, typename VR = detail::Deduced,
+            detail::KeyValueCallable<K, V> F>
+  auto groupBy(F selector, const Grouped<detail::SelectedKey<KR, F, K, V>,
+                                         detail::SelectedValue<VR, F, K, V>>& grouped = {}) const {
+    using KOut = detail::SelectedKey<KR, F, K, V>;
+    using VOut = detail::SelectedValue<VR, F, K, V>;
+    using Pair = detail::PairTraits<detail::KeyValueMapperResult<F, K, V>>;
+    detail::RequireCallable(selector, "KTable::groupBy(): selector");
+    const std::string name = builder_->NameOrGenerate(
+        grouped.name() ? Named::as(*grouped.name()) : Named(), detail::node_names::kTableSelect);
+    builder_->AddNode(std::make_shared<detail::ProcessorFactory<K, Change<V>, KOut, Change<VOut>>>(
+        name, std::vector<std::string>{name_},
+        operators::processors::TableRepartitionMapSupplier<K, V, KOut, VOut>(
+            [selector = std::move(selector)](const K& key, const V& value) {
+              auto pair = selector(key, value);
+              return KeyValue<KOut, VOut>{KOut(Pair::KeyOf(pair)), VOut(Pair::ValueOf(pair))};
+            })));
+    node_->EnableSendingOldValues();
+    return KGroupedTable<KOut, VOut>(builder_, name, grouped.keySerdeOrNull(),
+                                     grouped.valueSerdeOrNull(), grouped.name());
   }
 
   // The final result of each window only (see Suppressed): for the table of a windowed
@@ -404,4 +437,5 @@ class KTable {
 
 }  // namespace brook::streams
 
-#include "operators/dsl/kstream.h"  // IWYU pragma: export (toStream returns one)
+#include "operators/dsl/kgrouped_table.h"  // IWYU pragma: export (groupBy returns one)
+#include "operators/dsl/kstream.h"         // IWYU pragma: export (toStream returns one)

@@ -103,6 +103,12 @@ struct PairTraits<std::pair<A, B>> {
   static B&& ValueOf(std::pair<A, B>& pair) { return std::move(pair.second); }
 };
 
+// The key and value types a KTable::groupBy selector's pair has (or the explicit ones).
+template <typename KR, typename F, typename K, typename V>
+using SelectedKey = PickType<KR, typename PairTraits<KeyValueMapperResult<F, K, V>>::Key>;
+template <typename VR, typename F, typename K, typename V>
+using SelectedValue = PickType<VR, typename PairTraits<KeyValueMapperResult<F, K, V>>::Value>;
+
 template <typename R>
 using RangeElement = std::ranges::range_value_t<R>;
 
