@@ -24,6 +24,13 @@ Topology& Topology::addStateStore(const AbstractStoreBuilder& builder,
   return *this;
 }
 
+Topology& Topology::addGlobalStoreNodes(const AbstractStoreBuilder& builder,
+                                        std::shared_ptr<detail::NodeFactory> source,
+                                        std::shared_ptr<detail::NodeFactory> processor) {
+  builder_->AddGlobalStore(builder.clone(), std::move(source), std::move(processor));
+  return *this;
+}
+
 Topology& Topology::connectProcessorAndStateStores(const std::string& processor,
                                                    std::vector<std::string> stores) {
   builder_->ConnectProcessorAndStores(processor, std::move(stores));

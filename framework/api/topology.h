@@ -101,6 +101,27 @@ class Topology {
   // reported when the topology is built.
   Topology& addStateStore(const AbstractStoreBuilder& builder,
                           std::vector<std::string> processor_names = {});
+  // Adds a global store (Kafka's addGlobalStore): every instance keeps a full copy of the
+  // store, fed with every partition of `topic` (which is the store's changelog: `builder` must
+  // have logging disabled, else TopologyException). The source `source_name` reads the topic
+  // and hands each record to the processor `processor_name` made by `supplier`, which writes
+  // the store; KafkaStreams restores the store by replaying the topic through it before the
+  // stream threads start, then keeps it up to date on a global thread, and the test driver
+  // updates it as soon as a record is piped to the topic. Any processor may read the store by
+  // name (ProcessingContext::getStateStore) without being connected to it; it must not write it.
+  template <typename K, typename V>
+  Topology& addGlobalStore(const AbstractStoreBuilder& builder, const std::string& source_name,
+                           SerdePtr<K> key_serde, SerdePtr<V> value_serde,
+                           const std::string& topic, const std::string& processor_name,
+                           ProcessorSupplier<K, V, Void, Void> supplier,
+                           TimestampExtractor<K, V> extractor = {}) {
+    auto source = std::make_shared<detail::SourceFactory<K, V>>(
+        source_name, std::move(key_serde), std::move(value_serde), std::move(extractor));
+    source->topics = {topic};
+    auto processor = std::make_shared<detail::ProcessorFactory<K, V, Void, Void>>(
+        processor_name, std::vector<std::string>{source_name}, std::move(supplier));
+    return addGlobalStoreNodes(builder, std::move(source), std::move(processor));
+  }
   // Gives `processor` access to `stores` (checked at build).
   Topology& connectProcessorAndStateStores(const std::string& processor,
                                            std::vector<std::string> stores);
@@ -114,6 +135,9 @@ class Topology {
 
   // For the DSL and the runtime; not needed by applications.
   Topology& addNodeFactory(std::shared_ptr<detail::NodeFactory> node);
+  Topology& addGlobalStoreNodes(const AbstractStoreBuilder& builder,
+                                std::shared_ptr<detail::NodeFactory> source,
+                                std::shared_ptr<detail::NodeFactory> processor);
   framework::topology::TopologyBuilder& builder() { return *builder_; }
   const framework::topology::TopologyBuilder& builder() const { return *builder_; }
 

@@ -48,18 +48,25 @@ std::string NodeText(const TopologyDescription::Node& node) {
 
 // Kafka's TopologyDescription.toString: "Topologies:\n " and then, in id order, each
 // sub-topology indented by two more spaces, its nodes by four, and a blank line after each
-// sub-topology. (So the first header has three spaces before it and the others two.)
+// sub-topology. (So the first header has three spaces before it and the others two.) A global
+// store prints its source and processor with no blank line after them.
 std::string TopologyDescription::toString() const {
-  std::vector<const Subtopology*> sorted;
-  for (const auto& sub : subtopologies_) sorted.push_back(&sub);
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Subtopology* a, const Subtopology* b) { return a->id < b->id; });
-  std::string out = "Topologies:\n ";
-  for (const Subtopology* sub : sorted) {
-    out += "  Sub-topology: " + std::to_string(sub->id) + "\n";
-    for (const auto& node : sub->nodes) out += "    " + NodeText(node) + "\n";
-    out += "\n";
+  std::vector<std::pair<int, std::string>> parts;
+  for (const auto& sub : subtopologies_) {
+    std::string text = "  Sub-topology: " + std::to_string(sub.id) + "\n";
+    for (const auto& node : sub.nodes) text += "    " + NodeText(node) + "\n";
+    parts.emplace_back(sub.id, text + "\n");
   }
+  for (const auto& global : global_stores_) {
+    parts.emplace_back(global.id, "  Sub-topology: " + std::to_string(global.id) +
+                                      " for global store (will not generate tasks)\n    " +
+                                      NodeText(global.source) + "\n    " +
+                                      NodeText(global.processor) + "\n");
+  }
+  std::stable_sort(parts.begin(), parts.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out = "Topologies:\n ";
+  for (const auto& [id, text] : parts) out += text;
   return out;
 }
 

@@ -36,12 +36,23 @@ class TopologyDescription {
     std::vector<Node> nodes;  // in Kafka Streams' print order
   };
 
+  // A global store's sub-topology (Kafka's TopologyDescription.GlobalStore): its source and
+  // processor, printed as "Sub-topology: <id> for global store (will not generate tasks)".
+  struct GlobalStore {
+    int id = 0;
+    Node source;
+    Node processor;
+  };
+
   const std::vector<Subtopology>& subtopologies() const { return subtopologies_; }
   std::vector<Subtopology>& mutable_subtopologies() { return subtopologies_; }
+  const std::vector<GlobalStore>& globalStores() const { return global_stores_; }
+  std::vector<GlobalStore>& mutable_global_stores() { return global_stores_; }
   std::string toString() const;
 
  private:
   std::vector<Subtopology> subtopologies_;
+  std::vector<GlobalStore> global_stores_;
 };
 
 }  // namespace brook::streams

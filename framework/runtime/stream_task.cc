@@ -306,6 +306,9 @@ void StreamTask::Send(const streams::detail::OutgoingRecord& record) {
 
 streams::StateStore& StreamTask::GetStateStore(const streams::detail::NodeInstance* node,
                                                const std::string& name) {
+  if (options_.global_store) {
+    if (streams::StateStore* global = options_.global_store(name)) return *global;
+  }
   if (node == nullptr || !topology_->Connected(node, name)) {
     const std::string processor = node != nullptr ? node->name() : "?";
     throw StreamsException(

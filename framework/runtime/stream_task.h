@@ -48,6 +48,9 @@ struct TaskOptions {
   std::string dead_letter_topic;
   // Wall-clock milliseconds (the test driver's mock clock under test).
   std::function<int64_t()> wall_clock;
+  // The global store `name`, or nullptr (GlobalStateTask::GetStore); any processor may read a
+  // global store without being connected to it. Empty: the topology has none.
+  std::function<streams::StateStore*(const std::string&)> global_store;
 };
 
 // One task: the nodes of one sub-topology for one partition, with a record queue per input

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "framework/client/record_collector.h"
+#include "framework/runtime/global_state_task.h"
 #include "framework/runtime/stream_task.h"
+#include "framework/state/global_state_manager.h"
 #include "framework/state/processor_state_manager.h"
 #include "framework/state/state_directory.h"
 #include "statestore/layers/thread_cache.h"
@@ -75,16 +77,26 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     task_options.production_handler = config.productionExceptionHandler();
     task_options.dead_letter_topic = config.deadLetterQueueTopic();
     task_options.wall_clock = [this] { return wall_clock_ms_; };
+    if (!built_->GlobalSubtopologies().empty()) {
+      global_task_ = MakeGlobalTask(config, options.application_id);
+      task_options.global_store = [this](const std::string& name) {
+        return global_task_->GetStore(name);
+      };
+    }
     for (const auto& sub : built_->subtopologies()) {
+      if (sub.global) continue;
       const TaskId id{sub.id, 0};
       std::unique_ptr<framework::state::ProcessorStateManager> state;
       if (!sub.stores.empty()) state = MakeStateManager(id, sub, config, options.application_id);
       auto task = std::make_unique<StreamTask>(id, built_->Instantiate(sub.id), this,
                                                task_options, std::move(state));
       for (const auto& topic : sub.source_topics) task->AddInput(TopicPartition{topic, 0});
+      task_of_subtopology_[sub.id] = task.get();
       tasks_.push_back(std::move(task));
     }
     try {
+      // The global stores first, as KafkaStreams restores them before any task runs.
+      if (global_task_ != nullptr) global_task_->Initialize();
       for (auto& task : tasks_) task->Initialize();
     } catch (...) {
       CloseAll();
@@ -97,6 +109,8 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
   void CloseAll() {
     for (auto& task : tasks_) task->Close(true, offsets_);
     tasks_.clear();  // before the stored records their queues may still hold go back
+    if (global_task_ != nullptr) global_task_->Close(true);
+    global_task_.reset();
     for (StoredRecord* stored : free_records_) delete stored;
     free_records_.clear();
     state_directory_.reset();
@@ -108,6 +122,9 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
   }
 
   StateStore* GetStateStore(const std::string& name) const {
+    if (global_task_ != nullptr) {
+      if (StateStore* store = global_task_->GetStore(name)) return store;
+    }
     for (const auto& task : tasks_) {
       if (task->state_manager() == nullptr) continue;
       if (StateStore* store = task->state_manager()->GetStore(name)) return store;
@@ -186,6 +203,7 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     std::string name;
     StreamTask* task = nullptr;  // the task of the sub-topology that reads it; null: none
     bool input_added = false;    // task->AddInput done (topics matched by a pattern)
+    bool global = false;         // a global store's topic: records go to the global task
     int64_t next_offset = 0;
     int64_t produced = 0;  // records written to it (the offset of the next one)
     std::unique_ptr<OutputQueue> output;  // null until something is written to it
@@ -210,7 +228,8 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
       Topic topic;
       topic.name = std::string(name);
       const int sub = built_->SubtopologyOf(name);
-      if (sub >= 0) topic.task = tasks_[sub].get();
+      if (sub >= 0) topic.task = task_of_subtopology_.at(sub);
+      for (const auto& global : built_->GlobalSourceTopics()) topic.global |= global == name;
       std::string key = topic.name;
       it = topics_.emplace(std::move(key), std::move(topic)).first;
     }
@@ -236,6 +255,7 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
 
   void Enqueue(Topic& topic, std::optional<std::string_view> key,
                std::optional<std::string_view> value, int64_t timestamp, const Headers& headers) {
+    if (topic.global) return UpdateGlobal(topic, key, value, timestamp, headers);
     if (topic.task == nullptr) {
       throw StreamsException("unknown input topic " + topic.name +
                              ": no source of the topology reads it");
@@ -265,20 +285,67 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
     topic.task->AddRecord(std::move(raw));
   }
 
+  // A record of a global topic updates the global stores at once, which are then flushed
+  // (Kafka's driver: globalStateTask.update, then flushState); the driver's close checkpoints.
+  void UpdateGlobal(Topic& topic, std::optional<std::string_view> key,
+                    std::optional<std::string_view> value, int64_t timestamp,
+                    const Headers& headers) {
+    detail::RawRecord raw;
+    raw.topic = topic.name;
+    raw.partition = 0;
+    raw.offset = topic.next_offset++;
+    raw.timestamp = timestamp;
+    raw.key = key;
+    raw.value = value;
+    raw.headers = headers;
+    global_task_->Update(raw);
+    global_task_->Flush();
+  }
+
+  // The driver's temporary state directory, made on first use.
+  void EnsureStateDirectory(const std::string& application_id) {
+    if (state_directory_ != nullptr) return;
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "brook-test-driver-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw StreamsException("TopologyTestDriver: cannot make a temporary state directory");
+    }
+    state_dir_ = pattern;
+    state_directory_ =
+        std::make_unique<framework::state::StateDirectory>(state_dir_, application_id);
+  }
+
+  // The global stores, in <temporary state dir>/<application.id>/global.
+  std::unique_ptr<framework::runtime::GlobalStateTask> MakeGlobalTask(
+      const StreamsConfig& config, const std::string& application_id) {
+    EnsureStateDirectory(application_id);
+    framework::state::GlobalStateManagerOptions options;
+    options.application_id = application_id;
+    options.dir = state_directory_->app_dir() / "global";
+    options.app_configs = config.values();
+    options.app_configs[StreamsConfig::kStateDir] = state_dir_.string();
+    std::vector<const framework::topology::StoreInfo*> stores;
+    for (int id : built_->GlobalSubtopologies()) {
+      for (const auto& name : built_->subtopologies()[id].stores) {
+        stores.push_back(built_->FindStore(name));
+      }
+    }
+    framework::runtime::GlobalTaskOptions task_options;
+    task_options.application_id = application_id;
+    task_options.deserialization_handler = config.deserializationExceptionHandler();
+    task_options.wall_clock = [this] { return wall_clock_ms_; };
+    return std::make_unique<framework::runtime::GlobalStateTask>(
+        built_,
+        std::make_unique<framework::state::GlobalStateManager>(std::move(options),
+                                                               std::move(stores)),
+        std::move(task_options));
+  }
+
   // The stores of the task of `sub` in a fresh directory of the driver's temporary state dir.
   std::unique_ptr<framework::state::ProcessorStateManager> MakeStateManager(
       const TaskId& id, const framework::topology::BuiltTopology::Subtopology& sub,
       const StreamsConfig& config, const std::string& application_id) {
-    if (state_directory_ == nullptr) {
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "brook-test-driver-XXXXXX").string();
-      if (::mkdtemp(pattern.data()) == nullptr) {
-        throw StreamsException("TopologyTestDriver: cannot make a temporary state directory");
-      }
-      state_dir_ = pattern;
-      state_directory_ =
-          std::make_unique<framework::state::StateDirectory>(state_dir_, application_id);
-    }
+    EnsureStateDirectory(application_id);
     auto lock = state_directory_->Lock(id);
     if (!lock.ok()) throw ProcessorStateException(lock.status().ToString());
     framework::state::StateManagerOptions options;
@@ -340,7 +407,9 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
   std::map<TopicPartition, int64_t> offsets_;  // of records with track_offset (changelogs)
   std::vector<StoredRecord*> free_records_;  // declared first: destroyed after the tasks
   std::shared_ptr<const framework::topology::BuiltTopology> built_;
+  std::unique_ptr<framework::runtime::GlobalStateTask> global_task_;  // null: no global store
   std::vector<std::unique_ptr<StreamTask>> tasks_;
+  std::map<int, StreamTask*> task_of_subtopology_;
   std::map<std::string, Topic, std::less<>> topics_;
   Topic* last_piped_ = nullptr;
   Topic* last_sent_ = nullptr;

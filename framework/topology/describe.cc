@@ -426,7 +426,22 @@ TopologyDescription Describe(const BuiltTopology& topology) {
   TopologyDescription description;
   for (const auto& sub : topology.subtopologies()) {
     SubtopologyDescriber describer(topology, sub);
-    description.mutable_subtopologies().push_back(describer.Describe(sub.id));
+    TopologyDescription::Subtopology described = describer.Describe(sub.id);
+    if (!sub.global) {
+      description.mutable_subtopologies().push_back(std::move(described));
+      continue;
+    }
+    // Kafka's GlobalStore: its source (one topic) and its processor (one store).
+    TopologyDescription::GlobalStore global;
+    global.id = sub.id;
+    for (auto& node : described.nodes) {
+      if (node.kind == TopologyDescription::Node::Kind::kSource) {
+        global.source = std::move(node);
+      } else {
+        global.processor = std::move(node);
+      }
+    }
+    description.mutable_global_stores().push_back(std::move(global));
   }
   return description;
 }

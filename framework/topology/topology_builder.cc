@@ -107,6 +107,33 @@ void TopologyBuilder::ConnectProcessorAndStores(const std::string& processor,
   store_connections_.emplace_back(processor, std::move(stores));
 }
 
+void TopologyBuilder::AddGlobalStore(std::shared_ptr<streams::AbstractStoreBuilder> builder,
+                                     std::shared_ptr<NodeFactory> source,
+                                     std::shared_ptr<NodeFactory> processor) {
+  if (builder == nullptr) throw TopologyException("addGlobalStore: the store builder is null");
+  if (builder->loggingEnabled()) {
+    throw TopologyException("StateStore " + builder->name() +
+                            " for global table must not have logging enabled.");
+  }
+  if (source->kind() != NodeKind::kSource || source->topics.size() != 1 ||
+      source->topic_pattern) {
+    throw TopologyException("global store " + builder->name() + ": source " + source->name() +
+                            " must read exactly one topic");
+  }
+  if (source->name() == processor->name()) {
+    throw TopologyException("sourceName and processorName must be different.");
+  }
+  const std::string store = builder->name();
+  const std::string source_name = source->name();
+  const std::string processor_name = processor->name();
+  AddNode(std::move(source));
+  AddNode(std::move(processor));
+  AddStore(std::move(builder));
+  ConnectProcessorAndStores(processor_name, {store});
+  global_sources_.insert(source_name);
+  global_stores_.insert(store);
+}
+
 std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& options) const {
   if (nodes_.empty()) throw TopologyException("the topology has no nodes");
   auto built = std::make_shared<BuiltTopology>();
@@ -174,6 +201,12 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
                               "; only processors use state stores");
     }
     for (const auto& store : stores[i]) {
+      if (global_stores_.count(store) != 0 && !nodes[i].parents.empty() &&
+          global_sources_.count(nodes[nodes[i].parents.front()].factory->name()) == 0) {
+        throw TopologyException("Global StateStore " + store +
+                                " can be used by a Processor without being specified; it should "
+                                "not be explicitly passed.");
+      }
       if (stores_.count(store) == 0) {
         throw TopologyException("processor " + nodes[i].factory->name() + " uses state store " +
                                 store + ", which is not in the topology");
@@ -241,11 +274,26 @@ std::shared_ptr<const BuiltTopology> TopologyBuilder::Build(const BuildOptions& 
     return internal_names.count(topic) != 0 ? prefix + topic : topic;
   };
   for (int i = 0; i < count; ++i) {
+    if (global_sources_.count(nodes[i].factory->name()) != 0) {
+      built->subtopologies_[id_of_component[component[i]]].global = true;
+    }
+  }
+  for (int i = 0; i < count; ++i) {
     const NodeFactory& node = *nodes[i].factory;
     const int id = id_of_component[component[i]];
     nodes[i].subtopology = id;
     auto& sub = built->subtopologies_[id];
     sub.nodes.push_back(i);
+    // A global store's sub-topology is its source and its processor, nothing else.
+    const bool global_source = global_sources_.count(node.name()) != 0;
+    if (sub.global && (global_source ? nodes[i].children.size() != 1
+                                     : node.kind() != NodeKind::kProcessor ||
+                                           !nodes[i].children.empty() ||
+                                           nodes[i].parents.size() != 1)) {
+      throw TopologyException("node " + node.name() +
+                              " is connected to a global store's source or processor; a global "
+                              "store's processor has no children and its source no other child");
+    }
     if (node.kind() == NodeKind::kSource) {
       for (const auto& topic : node.topics) {
         sub.source_topics.push_back(decorate(topic));
@@ -298,6 +346,7 @@ const StoreInfo* BuiltTopology::FindStore(const std::string& name) const {
 
 int BuiltTopology::SubtopologyOf(std::string_view topic) const {
   for (const auto& sub : subtopologies_) {
+    if (sub.global) continue;
     for (const auto& name : sub.source_topics) {
       if (name == topic) return sub.id;
     }
@@ -321,9 +370,32 @@ bool BuiltTopology::has_patterns() const {
 std::vector<std::string> BuiltTopology::SourceTopics() const {
   std::vector<std::string> topics;
   for (const auto& sub : subtopologies_) {
+    if (sub.global) continue;
     topics.insert(topics.end(), sub.source_topics.begin(), sub.source_topics.end());
   }
   return topics;
+}
+
+std::vector<std::string> BuiltTopology::GlobalSourceTopics() const {
+  std::vector<std::string> topics;
+  for (const auto& sub : subtopologies_) {
+    if (!sub.global) continue;
+    topics.insert(topics.end(), sub.source_topics.begin(), sub.source_topics.end());
+  }
+  return topics;
+}
+
+std::vector<int> BuiltTopology::GlobalSubtopologies() const {
+  std::vector<int> ids;
+  for (const auto& sub : subtopologies_) {
+    if (sub.global) ids.push_back(sub.id);
+  }
+  return ids;
+}
+
+bool BuiltTopology::IsGlobalStore(const std::string& store) const {
+  const StoreInfo* info = FindStore(store);
+  return info != nullptr && info->subtopology >= 0 && subtopologies_[info->subtopology].global;
 }
 
 std::unique_ptr<TaskTopology> BuiltTopology::Instantiate(int id) const {

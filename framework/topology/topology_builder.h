@@ -83,6 +83,10 @@ class BuiltTopology {
     std::vector<std::string> repartition_source_topics;  // decorated, subset of source_topics
     std::vector<std::string> stores;            // names of the stores its processors use
     std::vector<std::string> changelog_topics;  // of those stores that log, in the same order
+    // A global store's source and processor (Kafka: "for global store (will not generate
+    // tasks)"): no stream task runs it; the global state task feeds its store with every
+    // partition of its topic. source_topics holds that topic, stores the store.
+    bool global = false;
   };
 
   const std::vector<Node>& nodes() const { return nodes_; }
@@ -96,12 +100,18 @@ class BuiltTopology {
   // "<application.id>-" or "" when built without one.
   std::string topic_prefix() const { return application_id_.empty() ? "" : application_id_ + "-"; }
 
-  // The sub-topology that reads `topic` (decorated; patterns tried after names), or -1.
+  // The sub-topology whose tasks read `topic` (decorated; patterns tried after names), or -1.
+  // Global topics belong to no task: -1.
   int SubtopologyOf(std::string_view topic) const;
   // True when some source subscribes with a pattern.
   bool has_patterns() const;
-  // Every topic name a source reads (not the patterns).
+  // Every topic name a task's source reads (not the patterns, not the global topics).
   std::vector<std::string> SourceTopics() const;
+  // The topics of the global stores, and the ids of their sub-topologies.
+  std::vector<std::string> GlobalSourceTopics() const;
+  std::vector<int> GlobalSubtopologies() const;
+  // Whether `store` is a global store.
+  bool IsGlobalStore(const std::string& store) const;
 
   // Makes the nodes of one task of sub-topology `id`. Throws StreamsException when a supplier
   // returns no processor.
@@ -141,6 +151,14 @@ class TopologyBuilder {
   void AddStore(std::shared_ptr<streams::AbstractStoreBuilder> builder);
   // Connects `processor` to `stores`; both are checked at Build.
   void ConnectProcessorAndStores(const std::string& processor, std::vector<std::string> stores);
+  // Adds a global store (Kafka's addGlobalStore): `source` reads one topic, all of its
+  // partitions on every instance, and hands each record to `processor` (its only child, which
+  // must have no children), the one processor that writes the store. The topic is the store's
+  // changelog, so the store's own logging is turned off. Any processor may read the store
+  // without being connected to it. Throws TopologyException as AddNode and AddStore do, and for
+  // a source that does not read exactly one topic.
+  void AddGlobalStore(std::shared_ptr<streams::AbstractStoreBuilder> builder,
+                      std::shared_ptr<NodeFactory> source, std::shared_ptr<NodeFactory> processor);
   bool empty() const { return nodes_.empty(); }
 
   // Throws TopologyException naming the problem: an unknown parent, child or store name; a
@@ -154,6 +172,8 @@ class TopologyBuilder {
   std::vector<InternalTopic> internal_topics_;
   std::map<std::string, std::shared_ptr<streams::AbstractStoreBuilder>> stores_;
   std::vector<std::pair<std::string, std::vector<std::string>>> store_connections_;
+  std::set<std::string> global_sources_;
+  std::set<std::string> global_stores_;
 };
 
 }  // namespace brook::framework::topology

@@ -31,6 +31,13 @@ void InternalStreamsBuilder::AddStateStore(const AbstractStoreBuilder& builder,
   topology_.addStateStore(builder, std::move(processors));
 }
 
+void InternalStreamsBuilder::AddGlobalStore(const AbstractStoreBuilder& builder,
+                                            std::shared_ptr<NodeFactory> source,
+                                            std::shared_ptr<NodeFactory> processor) {
+  CheckNotBuilt();
+  topology_.addGlobalStoreNodes(builder, std::move(source), std::move(processor));
+}
+
 std::vector<std::string> InternalStreamsBuilder::StoresOf(const std::string& processor) const {
   auto it = stores_of_.find(processor);
   return it == stores_of_.end() ? std::vector<std::string>() : it->second;

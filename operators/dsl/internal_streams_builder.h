@@ -60,6 +60,10 @@ class InternalStreamsBuilder {
   void AddNode(std::shared_ptr<NodeFactory> node);
   // Adds a store (a copy of `builder`) used by `processors`.
   void AddStateStore(const AbstractStoreBuilder& builder, std::vector<std::string> processors);
+  // Adds a global store (a copy of `builder`, logging off) fed by `source` through
+  // `processor` (TopologyBuilder::AddGlobalStore).
+  void AddGlobalStore(const AbstractStoreBuilder& builder, std::shared_ptr<NodeFactory> source,
+                      std::shared_ptr<NodeFactory> processor);
   // The stores AddStateStore connected to `processor` (empty when none).
   std::vector<std::string> StoresOf(const std::string& processor) const;
   // Registers the repartition topic "<name>" (decorated with the application id at run time).

@@ -15,6 +15,7 @@
 #include "framework/api/serde.h"
 #include "framework/api/timestamp_extractor.h"
 #include "operators/dsl/branched.h"
+#include "operators/dsl/global_ktable.h"
 #include "operators/dsl/grouped.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/join_windows.h"
@@ -35,6 +36,7 @@
 #include "operators/processors/map_values.h"
 #include "operators/processors/pass_through.h"
 #include "operators/processors/peek.h"
+#include "operators/processors/stream_global_table_join.h"
 #include "operators/processors/stream_join_window.h"
 #include "operators/processors/stream_stream_join.h"
 #include "operators/processors/stream_table_join.h"
@@ -435,6 +437,47 @@ class KStream {
         joined, true);
   }
 
+  // --- KStream-GlobalKTable joins (Kafka's KStreamGlobalKTableJoin). Each record of this
+  // stream maps itself to a key of `table` with key_selector(key, value) (which may return a
+  // std::optional<KT>; nullopt is a null key), looks it up in the table as it is when the record
+  // is processed (table updates trigger nothing) and forwards the joiner's result with this
+  // record's key and timestamp. Never repartitions: every instance has the whole table. Records
+  // with a null value or a null mapped key are dropped (dropped-records-total). Node
+  // KSTREAM-JOIN-<n> or KSTREAM-LEFTJOIN-<n> (or Named's), with no store connected. The result
+  // has this stream's key serde and no value serde.
+
+  // Inner: joiner(value, table value) or joiner(key, value, table value); a mapped key the
+  // table lacks gives nothing.
+  template <typename KT, typename VT, detail::KeyValueCallable<K, V> S,
+            detail::ValueJoinerOf<K, V, VT> F>
+  auto join(const GlobalKTable<KT, VT>& table, S key_selector, F joiner,
+            const Named& named = Named()) const {
+    using VR = detail::JoinerResult<F, K, V, VT>;
+    detail::RequireCallable(joiner, "join(): joiner");
+    return DoGlobalTableJoin<KT, VT, VR>(
+        table, std::move(key_selector),
+        [joiner = std::move(joiner)](const K& key, const V& value, const std::optional<VT>& other) {
+          return VR(detail::CallJoiner(joiner, key, value, *other));
+        },
+        named, false);
+  }
+  // Left: joiner(value, std::optional<VT>) gets nullopt when the table lacks the mapped key. As
+  // in Kafka, a record whose own key is null is joined too (with nullopt when its mapped key is
+  // null); another record with a null mapped key is dropped.
+  template <typename KT, typename VT, detail::KeyValueCallable<K, V> S,
+            detail::ValueJoinerOf<K, V, std::optional<VT>> F>
+  auto leftJoin(const GlobalKTable<KT, VT>& table, S key_selector, F joiner,
+                const Named& named = Named()) const {
+    using VR = detail::JoinerResult<F, K, V, std::optional<VT>>;
+    detail::RequireCallable(joiner, "leftJoin(): joiner");
+    return DoGlobalTableJoin<KT, VT, VR>(
+        table, std::move(key_selector),
+        [joiner = std::move(joiner)](const K& key, const V& value, const std::optional<VT>& other) {
+          return VR(detail::CallJoiner(joiner, key, value, other));
+        },
+        named, true);
+  }
+
   // --- KStream-KStream windowed joins (Kafka's KStreamKStreamJoin). A record of this stream at
   // time t joins each record of `other` with the same key and a timestamp in
   // [t - windows.before, t + windows.after], and the other way round; each result has the
@@ -649,6 +692,32 @@ class KStream {
     sources.insert(table.subtopologySourceNodes().begin(), table.subtopologySourceNodes().end());
     return KStream<K, VR>(builder_, name, joined.keySerde() ? joined.keySerde() : key_serde_,
                           nullptr, std::move(sources), false);
+  }
+
+  template <typename KT, typename VT, typename VR, typename S>
+  KStream<K, VR> DoGlobalTableJoin(
+      const GlobalKTable<KT, VT>& table, S key_selector,
+      typename operators::processors::StreamGlobalTableJoinProcessor<K, V, KT, VT, VR>::Joiner
+          joiner,
+      const Named& named, bool left_join) const {
+    if (table.builder() != builder_) {
+      throw TopologyException("join(): global table " + table.storeName() +
+                              " comes from another StreamsBuilder than " + name_);
+    }
+    detail::RequireCallable(key_selector, left_join ? "leftJoin(): key selector"
+                                                    : "join(): key selector");
+    const std::string name = builder_->NameOrGenerate(
+        named, left_join ? detail::node_names::kLeftJoin : detail::node_names::kJoin);
+    AddFixedKeyProcessor<VR>(
+        name, operators::processors::StreamGlobalTableJoinSupplier<K, V, KT, VT, VR>(
+                  table.valueGetterSupplier(),
+                  [key_selector = std::move(key_selector)](const K& key,
+                                                           const V& value) -> std::optional<KT> {
+                    return key_selector(key, value);
+                  },
+                  std::move(joiner), left_join));
+    return KStream<K, VR>(builder_, name, key_serde_, nullptr, source_nodes_,
+                          repartition_required_);
   }
 
   template <typename P>

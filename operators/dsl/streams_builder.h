@@ -9,6 +9,7 @@
 #include "framework/api/detail/typed_nodes.h"
 #include "framework/api/topology.h"
 #include "operators/dsl/consumed.h"
+#include "operators/dsl/global_ktable.h"
 #include "operators/dsl/internal_streams_builder.h"
 #include "operators/dsl/kstream.h"
 #include "operators/dsl/materialized.h"
@@ -138,6 +139,56 @@ class StreamsBuilder {
   template <typename K, typename V>
   KTable<K, V> table(const std::string& topic, const Materialized<K, V>& materialized) {
     return table(topic, Consumed<K, V>(), materialized);
+  }
+
+  // The topic read as a global table (Kafka Streams' StreamsBuilder::globalTable): every
+  // instance keeps every partition of the topic in one timestamped key-value store (Materialized's
+  // name, else "<topic>-STATE-STORE-<n>"), latest value per key, a null value (tombstone)
+  // deleting the key, null keys dropped. The topic itself is the store's changelog: Materialized's
+  // logging is turned off and no changelog topic is made. KafkaStreams fills the store from the
+  // topic before its stream threads process anything and keeps it up to date on a global thread;
+  // the test driver applies a record piped to the topic at once. Serdes: Consumed's, else
+  // Materialized's, else the defaults. Nodes, in a sub-topology "for global store": the source
+  // KSTREAM-SOURCE-<n> and the processor KTABLE-SOURCE-<n> (with a Consumed name N: "N-source"
+  // and "N"). The topic cannot also be read by another source.
+  template <typename K, typename V>
+  GlobalKTable<K, V> globalTable(const std::string& topic, const Consumed<K, V>& consumed,
+                                 const Materialized<K, V>& materialized) {
+    Materialized<K, V> m = materialized.withLoggingDisabled();
+    if (consumed.keySerde()) m = m.withKeySerde(consumed.keySerde());
+    if (consumed.valueSerde()) m = m.withValueSerde(consumed.valueSerde());
+    const bool queryable = m.storeName().has_value();
+    const std::string store = queryable ? *m.storeName() : internal_->NewStoreName(topic + "-");
+    const std::optional<std::string>& given = consumed.named().name();
+    std::string source_name = internal_->NewProcessorName(detail::node_names::kSource);
+    if (given) source_name = *given + "-source";
+    const std::string table_name =
+        internal_->NameOrGenerate(consumed.named(), detail::node_names::kTableSource);
+    if (internal_->ExistingSource({topic}, detail::TypesOf<K, std::optional<V>>())) {
+      throw TopologyException("globalTable(): topic " + topic +
+                              " is already read by another source");
+    }
+    internal_->AddGlobalStore(
+        *detail::TimestampedKeyValueStoreFor(store, m),
+        std::make_shared<detail::TableSourceNodeFactory<K, V>>(
+            source_name, topic, m.keySerde(), m.valueSerde(), consumed.timestampExtractor()),
+        std::make_shared<detail::ProcessorFactory<K, std::optional<V>, K, Change<V>>>(
+            table_name, std::vector<std::string>{source_name},
+            operators::processors::TableSourceSupplier<K, V>(store,
+                                                             std::make_shared<const bool>(false))));
+    internal_->RememberSource(source_name, {topic}, std::nullopt,
+                              detail::TypesOf<K, std::optional<V>>());
+    return GlobalKTable<K, V>(internal_.get(), store,
+                              queryable ? std::optional<std::string>(store) : std::nullopt);
+  }
+  template <typename K, typename V>
+  GlobalKTable<K, V> globalTable(const std::string& topic,
+                                 const Consumed<K, V>& consumed = Consumed<K, V>()) {
+    return globalTable(topic, consumed, Materialized<K, V>());
+  }
+  template <typename K, typename V>
+  GlobalKTable<K, V> globalTable(const std::string& topic, const Materialized<K, V>& materialized) {
+    return globalTable(topic, Consumed<K, V>(), materialized);
   }
 
   // The topology of everything built so far. Call it once, after the program: the builder and
