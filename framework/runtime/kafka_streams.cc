@@ -17,6 +17,7 @@
 #include "common/uuid.h"
 #include "framework/client/admin.h"
 #include "framework/client/check_properties.h"
+#include "framework/runtime/global_stream_thread.h"
 #include "framework/runtime/stream_thread.h"
 #include "framework/topology/describe.h"
 #include "framework/topology/topology_builder.h"
@@ -103,6 +104,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     }
     if (bootstrap_.empty()) StartEmbeddedBroker();
     PrepareTopics();
+    StartGlobalThread();
     std::vector<std::unique_ptr<StreamThread>> threads;
     for (int i = 0; i < config_.numStreamThreads(); ++i) threads.push_back(MakeThread());
     StartStateCleaner();
@@ -162,6 +164,12 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       std::lock_guard lock(mutex_);
       threads_.clear();
     }
+    if (global_thread_ != nullptr) {
+      // After the stream threads, whose tasks read the global stores.
+      global_thread_->RequestShutdown();
+      global_thread_->Join();
+      global_thread_.reset();
+    }
     if (broker_) {
       std::error_code ignored;
       std::filesystem::remove(address_file_, ignored);
@@ -202,6 +210,12 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   void ForEachLocalStore(const std::string& name,
                          const std::function<void(StateStore&)>& visit) const {
     CheckQueryable(name);
+    if (built_->IsGlobalStore(name) && global_thread_ != nullptr) {
+      // The instance's one copy, read under the global thread's lock.
+      std::lock_guard lock(global_thread_->mutex());
+      if (StateStore* store = global_thread_->GetStore(name)) visit(*store);
+      return;
+    }
     std::vector<StreamThread*> threads;
     {
       std::lock_guard lock(mutex_);
@@ -591,6 +605,71 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     }
   }
 
+  // The global stores (Kafka's GlobalStreamThread): their topics are checked (made on the
+  // embedded broker when missing), the stores filled up to the topics' end before any stream
+  // thread starts, then kept up to date on the global thread.
+  void StartGlobalThread() {
+    const std::vector<std::string> topics = built_->GlobalSourceTopics();
+    if (topics.empty()) return;
+    auto admin = framework::client::Admin::Create(AdminProperties());
+    if (!admin.ok()) throw StreamsException("admin client: " + admin.status().ToString());
+    auto counts = (*admin)->PartitionCounts(topics, kAdminTimeout);
+    if (!counts.ok()) {
+      throw StreamsException("cannot read topic metadata from " + bootstrap_ + ": " +
+                             counts.status().ToString());
+    }
+    std::vector<std::string> missing;
+    for (const auto& topic : topics) {
+      if (counts->count(topic) == 0) missing.push_back(topic);
+    }
+    if (!missing.empty() && broker_) {
+      std::vector<framework::client::NewTopic> created_topics;
+      for (const auto& topic : missing) created_topics.push_back({topic, -1, -1, {}});
+      Status created = (*admin)->CreateTopics(created_topics, kAdminTimeout);
+      if (!created.ok()) {
+        throw StreamsException("cannot create global topics: " + created.ToString());
+      }
+      log_->info("[{}] created global topics {} on the embedded broker", client_id_,
+                 Join(missing));
+      counts = (*admin)->PartitionCounts(topics, kAdminTimeout);
+      if (!counts.ok()) {
+        throw StreamsException("cannot read topic metadata: " + counts.status().ToString());
+      }
+      missing.clear();
+    }
+    if (!missing.empty()) {
+      throw StreamsException("global table topics missing: " + Join(missing) +
+                             "; create them before starting the application (for example "
+                             "`brook topics create " +
+                             missing.front() + " --partitions 1`)");
+    }
+    framework::runtime::GlobalStreamThread::Options options;
+    options.name = client_id_ + "-GlobalStreamThread";
+    options.topology = built_;
+    options.config = config_;
+    options.consumer_properties = config_.consumerOverrides();
+    options.consumer_properties["bootstrap.servers"] = bootstrap_;
+    options.consumer_properties.emplace(
+        "isolation.level", config_.processingGuarantee() == ProcessingGuarantee::kExactlyOnceV2
+                               ? "read_committed"
+                               : "read_uncommitted");
+    options.partitions = *counts;
+    options.dir = state_directory_->app_dir() / "global";
+    options.rocksdb_resources = rocksdb_resources_.get();
+    std::weak_ptr<Impl> weak = weak_from_this();
+    options.on_exit = [weak, name = options.name](std::exception_ptr error) {
+      if (auto impl = weak.lock()) impl->OnThreadExit(name, error);
+    };
+    auto thread = framework::runtime::GlobalStreamThread::Create(std::move(options));
+    if (!thread.ok()) {
+      throw StreamsException("cannot create the global stream thread: " +
+                             thread.status().ToString());
+    }
+    global_thread_ = std::move(thread).value();
+    global_thread_->Bootstrap();
+    global_thread_->Start();
+  }
+
   std::unique_ptr<StreamThread> MakeThread() {
     const int index = ++thread_count_;
     StreamThread::Options options;
@@ -622,6 +701,11 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     }
     options.transactional_id =
         config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
+    if (global_thread_ != nullptr) {
+      options.global_store = [global = global_thread_.get()](const std::string& name) {
+        return global->GetStore(name);
+      };
+    }
     std::weak_ptr<Impl> weak = weak_from_this();
     options.on_state_change = [weak](StreamThread::State, StreamThread::State) {
       if (auto impl = weak.lock()) impl->OnThreadStateChange();
@@ -731,6 +815,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   std::shared_ptr<framework::state::StateDirectory> state_directory_;
   // Declared before the threads, so it is destroyed after them (their stores use it).
   std::unique_ptr<statestore::RocksDBResources> rocksdb_resources_;
+  // Null without global stores. Destroyed after the stream threads, whose tasks read its stores.
+  std::unique_ptr<framework::runtime::GlobalStreamThread> global_thread_;
   std::string process_id_;
   std::string client_id_;
   int lock_fd_ = -1;

@@ -58,6 +58,7 @@ StreamThread::StreamThread(Options options)
   task_options_.production_handler = options_.config.productionExceptionHandler();
   task_options_.dead_letter_topic = options_.config.deadLetterQueueTopic();
   task_options_.wall_clock = NowMs;
+  task_options_.global_store = options_.global_store;
 }
 
 Result<std::unique_ptr<StreamThread>> StreamThread::Create(Options options) {

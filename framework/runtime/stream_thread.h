@@ -82,6 +82,8 @@ class StreamThread final : private client::RebalanceListener {
     // The process's RocksDB block cache and write buffer manager (rocksdb.memory.max.bytes),
     // shared by every RocksDB store of every thread; outlives the threads.
     statestore::RocksDBResources* rocksdb_resources = nullptr;
+    // The global store `name`, or nullptr (TaskOptions::global_store); empty without any.
+    std::function<streams::StateStore*(const std::string&)> global_store;
     // Called on this thread at every state change, and once when it ends (with the error that
     // ended it, or null after a requested shutdown).
     std::function<void(State old_state, State new_state)> on_state_change;
