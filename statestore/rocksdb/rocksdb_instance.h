@@ -7,11 +7,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace brook::streams {
 class StateStoreContext;
+struct ChangelogRecord;
 }  // namespace brook::streams
 
 namespace brook::statestore {
@@ -45,6 +47,11 @@ class RocksDBInstance {
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
   void Write(rocksdb::WriteBatch& batch);
+  // Writes restored changelog records (puts, and deletes for tombstones) with one WriteBatch.
+  // The batch is the calling thread's, reused from call to call (restoration runs batch after
+  // batch on one stream thread), so its buffer is allocated once rather than grown for each
+  // batch.
+  void WriteRestored(std::span<const streams::ChangelogRecord> records);
   // An iterator over a consistent view of the database as of now (RocksDB's implicit
   // snapshot); it must be destroyed before this instance.
   std::unique_ptr<rocksdb::Iterator> NewIterator() const;

@@ -32,18 +32,8 @@ void RocksDBKeyValueStore::init(streams::StateStoreContext& context, streams::St
   dir_ = context.stateDir() / "rocksdb" / name_;
   const RocksDBResources& resources = ResourcesFor(context, own_resources_);
   db_ = RocksDBInstance::Open(name_, dir_, resources, context.appConfigs(), nullptr);
-  context.registerStore(root, [this](std::span<const streams::ChangelogRecord> batch) {
-    rocksdb::WriteBatch write;
-    for (const auto& record : batch) {
-      rocksdb::Slice key(record.key.data(), record.key.size());
-      if (record.value) {
-        write.Put(key, rocksdb::Slice(record.value->data(), record.value->size()));
-      } else {
-        write.Delete(key);
-      }
-    }
-    Db().Write(write);
-  });
+  context.registerStore(
+      root, [this](std::span<const streams::ChangelogRecord> batch) { Db().WriteRestored(batch); });
 }
 
 RocksDBInstance& RocksDBKeyValueStore::Db() {
