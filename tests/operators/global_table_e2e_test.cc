@@ -13,13 +13,12 @@
 #include "framework/api/composite_read_only_key_value_store.h"
 #include "framework/api/kafka_streams.h"
 #include "operators/dsl/streams_builder.h"
-#include "tests/framework/client/client_test_util.h"
 #include "tests/operators/dsl/dsl_test_util.h"
+#include "tests/operators/dsl_e2e_fixture.h"
 
 namespace brook::streams {
 namespace {
 
-using framework::client::ClientTest;
 using framework::client::Properties;
 using namespace std::chrono_literals;
 using testing::S;
@@ -27,29 +26,8 @@ using testing::StringConsumed;
 using testing::StringProduced;
 using OptS = std::optional<S>;
 
-class GlobalTableE2ETest : public ClientTest {
+class GlobalTableE2ETest : public DslE2ETest {
  protected:
-  void SetUp() override {
-    state_dir_ =
-        std::filesystem::temp_directory_path() /
-        ("brook-global-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::remove_all(state_dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(state_dir_); }
-
-  StreamsConfig Config(const std::string& app) const {
-    StreamsConfig config;
-    config.set("application.id", app)
-        .set("bootstrap.servers", bootstrap_)
-        .set("processing.guarantee", "at_least_once")
-        .set("state.dir", state_dir_.string())
-        .set("commit.interval.ms", "100")
-        .set("consumer.session.timeout.ms", "6000")
-        .set("consumer.heartbeat.interval.ms", "200")
-        .set("producer.linger.ms", "1");
-    return config;
-  }
-
   // Sends each (key, value) to `topic`; a value of nullopt is a tombstone.
   static void Send(const std::string& topic, const std::vector<std::pair<S, OptS>>& records) {
     auto producer = MakeProducer();
@@ -88,9 +66,6 @@ class GlobalTableE2ETest : public ClientTest {
         .to(out, StringProduced());
     return builder.build();
   }
-
-  std::filesystem::path state_dir_;
-  static inline int counter_ = 0;
 };
 
 // Customers on 3 partitions, orders on 4 (no co-partitioning needed): every instance has every
