@@ -24,6 +24,34 @@ void ThreadCache::AddFlushListener(const std::string& ns, FlushListener listener
   GetOrCreate(ns).listener = std::move(listener);
 }
 
+void ThreadCache::LruPushFront(Node* node) {
+  node->lru_prev = nullptr;
+  node->lru_next = lru_head_;
+  if (lru_head_) lru_head_->lru_prev = node;
+  lru_head_ = node;
+  if (!lru_tail_) lru_tail_ = node;
+}
+
+void ThreadCache::LruUnlink(Node* node) {
+  (node->lru_prev ? node->lru_prev->lru_next : lru_head_) = node->lru_next;
+  (node->lru_next ? node->lru_next->lru_prev : lru_tail_) = node->lru_prev;
+  node->lru_prev = node->lru_next = nullptr;
+}
+
+void ThreadCache::DirtyPushBack(NamedCache& cache, Node* node) {
+  node->dirty_next = nullptr;
+  node->dirty_prev = cache.dirty_tail;
+  if (cache.dirty_tail) cache.dirty_tail->dirty_next = node;
+  cache.dirty_tail = node;
+  if (!cache.dirty_head) cache.dirty_head = node;
+}
+
+void ThreadCache::DirtyUnlink(NamedCache& cache, Node* node) {
+  (node->dirty_prev ? node->dirty_prev->dirty_next : cache.dirty_head) = node->dirty_next;
+  (node->dirty_next ? node->dirty_next->dirty_prev : cache.dirty_tail) = node->dirty_prev;
+  node->dirty_prev = node->dirty_next = nullptr;
+}
+
 const ThreadCache::Entry* ThreadCache::Get(const std::string& ns, std::string_view key) {
   auto cache = caches_.find(ns);
   if (cache == caches_.end()) {
@@ -36,31 +64,32 @@ const ThreadCache::Entry* ThreadCache::Get(const std::string& ns, std::string_vi
     return nullptr;
   }
   ++hits_;
-  lru_.splice(lru_.begin(), lru_, it->second.lru);
-  return &it->second.entry;
+  Node* node = &it->second;
+  if (node != lru_head_) {
+    LruUnlink(node);
+    LruPushFront(node);
+  }
+  return &node->entry;
 }
 
 void ThreadCache::Put(const std::string& ns, std::string key, Entry entry) {
   NamedCache& cache = GetOrCreate(ns);
-  auto it = cache.entries.find(key);
-  if (it != cache.entries.end()) {
-    Node& node = it->second;
-    size_bytes_ -= EntrySize(it->first, node.entry);
-    if (node.entry.dirty) cache.dirty_order.erase(node.dirty_position);
-    node.entry = std::move(entry);
-    lru_.splice(lru_.begin(), lru_, node.lru);
+  // One search of the map whether the key is new or not.
+  auto [it, inserted] = cache.entries.try_emplace(std::move(key));
+  Node* node = &it->second;
+  if (inserted) {
+    node->cache = &cache;
+    node->key = &it->first;
+    ++entries_;
   } else {
-    it = cache.entries.emplace(std::move(key), Node{}).first;
-    lru_.push_front(LruRef{&cache, &it->first});
-    it->second.lru = lru_.begin();
-    it->second.entry = std::move(entry);
+    size_bytes_ -= EntrySize(it->first, node->entry);
+    if (node->entry.dirty) DirtyUnlink(cache, node);
+    LruUnlink(node);
   }
-  Node& node = it->second;
-  if (node.entry.dirty) {
-    cache.dirty_order.push_back(&it->first);
-    node.dirty_position = std::prev(cache.dirty_order.end());
-  }
-  size_bytes_ += EntrySize(it->first, node.entry);
+  node->entry = std::move(entry);
+  LruPushFront(node);
+  if (node->entry.dirty) DirtyPushBack(cache, node);
+  size_bytes_ += EntrySize(it->first, node->entry);
   MaybeEvict();
 }
 
@@ -87,18 +116,19 @@ void ThreadCache::Flush(const std::string& ns) {
 
 void ThreadCache::FlushCache(NamedCache& cache) {
   ++flushes_;
-  if (cache.dirty_order.empty()) return;
+  if (!cache.dirty_head) return;
   std::vector<DirtyEntry> dirty;
-  dirty.reserve(cache.dirty_order.size());
   std::vector<std::string> deleted;
-  for (const std::string* key : cache.dirty_order) {
-    Node& node = cache.entries.find(*key)->second;
-    dirty.push_back(DirtyEntry{*key, node.entry.value, node.entry.timestamp});
-    node.entry.dirty = false;
-    if (!node.entry.value) deleted.push_back(*key);
+  for (Node* node = cache.dirty_head; node != nullptr;) {
+    Node* next = node->dirty_next;
+    dirty.push_back(DirtyEntry{*node->key, node->entry.value, node->entry.timestamp});
+    node->entry.dirty = false;
+    node->dirty_prev = node->dirty_next = nullptr;
+    if (!node->entry.value) deleted.push_back(*node->key);
+    node = next;
   }
-  // Cleared before the listener runs: it may write to this namespace again.
-  cache.dirty_order.clear();
+  // Emptied before the listener runs: it may write to this namespace again.
+  cache.dirty_head = cache.dirty_tail = nullptr;
   if (cache.listener) cache.listener(dirty);
   for (const std::string& key : deleted) {
     auto it = cache.entries.find(key);
@@ -109,28 +139,31 @@ void ThreadCache::FlushCache(NamedCache& cache) {
 }
 
 void ThreadCache::Erase(NamedCache& cache, EntryMap::iterator it) {
-  size_bytes_ -= EntrySize(it->first, it->second.entry);
-  if (it->second.entry.dirty) cache.dirty_order.erase(it->second.dirty_position);
-  lru_.erase(it->second.lru);
+  Node* node = &it->second;
+  size_bytes_ -= EntrySize(it->first, node->entry);
+  if (node->entry.dirty) DirtyUnlink(cache, node);
+  LruUnlink(node);
   cache.entries.erase(it);
+  --entries_;
 }
 
 void ThreadCache::MaybeEvict() {
-  while (size_bytes_ > max_bytes_ && !lru_.empty()) {
-    NamedCache* cache = lru_.back().cache;
-    std::string key = *lru_.back().key;
-    auto it = cache->entries.find(key);
-    if (it->second.entry.dirty) {
-      // Flushes the whole namespace in write order, the victim among them; the listener may
-      // change the cache, so the victim is looked up again.
+  while (size_bytes_ > max_bytes_ && lru_tail_) {
+    Node* victim = lru_tail_;
+    NamedCache* cache = victim->cache;
+    if (victim->entry.dirty) {
+      // Flushes the whole namespace in write order, the victim among them. The listener may
+      // change the cache (even evict the victim), so the victim is looked up again by key.
+      std::string key = *victim->key;
       FlushCache(*cache);
-      it = cache->entries.find(key);
+      auto it = cache->entries.find(key);
+      // A victim written again during the flush is dirty and most recently used: it stays.
+      if (it == cache->entries.end() || it->second.entry.dirty) continue;
+      victim = &it->second;
+      if (victim != lru_tail_) continue;  // used again during the flush: not the victim now
     }
-    // A victim written again during the flush is dirty and most recently used: it stays.
-    if (it != cache->entries.end() && !it->second.entry.dirty) {
-      Erase(*cache, it);
-      ++evictions_;
-    }
+    Erase(*cache, cache->entries.find(*victim->key));
+    ++evictions_;
   }
 }
 

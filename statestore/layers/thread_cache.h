@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,7 +80,7 @@ class ThreadCache {
 
   int64_t maxBytes() const { return max_bytes_; }
   int64_t sizeBytes() const { return size_bytes_; }
-  int64_t size() const { return static_cast<int64_t>(lru_.size()); }
+  int64_t size() const { return entries_; }
   int64_t hits() const { return hits_; }
   int64_t misses() const { return misses_; }
   int64_t evictions() const { return evictions_; }
@@ -89,22 +88,24 @@ class ThreadCache {
 
  private:
   struct NamedCache;
-  struct LruRef {
-    NamedCache* cache;
-    const std::string* key;  // the key inside the cache's map (map nodes do not move)
-  };
-  using LruList = std::list<LruRef>;
-  using DirtyList = std::list<const std::string*>;
+  // One cached key. Nodes live in their namespace's map (map nodes do not move) and are linked
+  // into two intrusive lists, so that neither list allocates and neither needs a map lookup to
+  // reach an entry: the thread's LRU order and the namespace's dirty (flush) order.
   struct Node {
     Entry entry;
-    LruList::iterator lru;
-    DirtyList::iterator dirty_position;  // valid while entry.dirty
+    NamedCache* cache = nullptr;
+    const std::string* key = nullptr;  // the key inside the map
+    Node* lru_prev = nullptr;          // towards the most recently used
+    Node* lru_next = nullptr;
+    Node* dirty_prev = nullptr;        // towards the oldest write; linked while entry.dirty
+    Node* dirty_next = nullptr;
   };
   using EntryMap = std::map<std::string, Node, std::less<>>;
   struct NamedCache {
     std::string name;
     EntryMap entries;
-    DirtyList dirty_order;  // dirty keys, oldest write first
+    Node* dirty_head = nullptr;  // oldest write
+    Node* dirty_tail = nullptr;
     FlushListener listener;
   };
 
@@ -112,6 +113,10 @@ class ThreadCache {
     return static_cast<int64_t>(key.size() + (entry.value ? entry.value->size() : 0)) +
            kEntryOverheadBytes;
   }
+  void LruPushFront(Node* node);
+  void LruUnlink(Node* node);
+  static void DirtyPushBack(NamedCache& cache, Node* node);
+  static void DirtyUnlink(NamedCache& cache, Node* node);
   NamedCache& GetOrCreate(const std::string& ns);
   void FlushCache(NamedCache& cache);
   void Erase(NamedCache& cache, EntryMap::iterator it);
@@ -120,7 +125,9 @@ class ThreadCache {
   int64_t max_bytes_;
   int64_t size_bytes_ = 0;
   std::map<std::string, std::unique_ptr<NamedCache>, std::less<>> caches_;
-  LruList lru_;  // front: most recently used
+  Node* lru_head_ = nullptr;  // most recently used
+  Node* lru_tail_ = nullptr;  // least recently used: the next victim
+  int64_t entries_ = 0;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
   int64_t evictions_ = 0;
