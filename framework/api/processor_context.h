@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,14 @@ class ProcessingContext {
   int64_t currentStreamTimeMs() const { return node_->task().stream_time_ms(); }
   // Wall-clock time in ms since the epoch (the test driver's mock time under test).
   int64_t currentSystemTimeMs() const { return node_->task().wall_clock_ms(); }
+
+  // StreamsConfig's settings as strings, every key with its value (Kafka's appConfigs()); empty
+  // when the task has no state (a stateless task).
+  const std::map<std::string, std::string>& appConfigs() const {
+    static const std::map<std::string, std::string> kNone;
+    const std::map<std::string, std::string>* configs = node_->task().app_configs();
+    return configs != nullptr ? *configs : kNone;
+  }
 
   // Calls `punctuator` every `interval` of stream time or wall-clock time (see
   // PunctuationType). The interval must be at least 1 ms. Punctuators run on the task's thread

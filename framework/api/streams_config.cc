@@ -61,6 +61,7 @@ constexpr std::array kKnownKeys = {
     StreamsConfig::kWindowStoreChangelogAdditionalRetentionMs,
     StreamsConfig::kRocksDBMemoryMaxBytes,
     StreamsConfig::kRocksDBConfigSetter,
+    StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix,
 };
 
 constexpr std::array<std::string_view, 3> kPrefixes = {"consumer.", "producer.", "admin."};
@@ -278,6 +279,9 @@ StreamsConfig& StreamsConfig::set(const std::string& key, const std::string& val
   } else if (key == kRocksDBConfigSetter) {
     throw ConfigException(
         "rocksdb.config.setter is set as an object: StreamsConfig::setRocksDBConfigSetter(...)");
+  } else if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
+    outer_join_emit_interval_ms_ =
+        ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (milliseconds)");
   } else {
     ThrowUnknownKey(key);
   }
@@ -325,6 +329,9 @@ std::string StreamsConfig::get(const std::string& key) const {
   }
   if (key == kRocksDBMemoryMaxBytes) return std::to_string(rocksdb_memory_max_bytes_);
   if (key == kRocksDBConfigSetter) return rocksdb_config_setter_ ? kCustomHandler : "";
+  if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
+    return std::to_string(outer_join_emit_interval_ms_.value_or(1000));
+  }
   ThrowUnknownKey(key);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -81,6 +82,11 @@ class StreamsConfig {
       "windowstore.changelog.additional.retention.ms";
   static constexpr const char* kRocksDBMemoryMaxBytes = "rocksdb.memory.max.bytes";
   static constexpr const char* kRocksDBConfigSetter = "rocksdb.config.setter";
+  // Internal (Kafka's StreamsConfig.InternalConfig, same key): the least wall-clock time between
+  // two scans of a left/outer stream-stream join's outer store for records whose window closed.
+  // Default: 1000 (ms); the TopologyTestDriver uses 0 unless it is set.
+  static constexpr const char* kEmitIntervalMsOuterJoinSpuriousResultsFix =
+      "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__";
 
   StreamsConfig();
   explicit StreamsConfig(const std::map<std::string, std::string>& properties);
@@ -111,6 +117,8 @@ class StreamsConfig {
     return windowstore_changelog_additional_retention_ms_;
   }
   int64_t rocksDBMemoryMaxBytes() const { return rocksdb_memory_max_bytes_; }
+  // kEmitIntervalMsOuterJoinSpuriousResultsFix as set; nullopt when not set (then 1000).
+  std::optional<int64_t> outerJoinEmitIntervalMs() const { return outer_join_emit_interval_ms_; }
   // Tunes the options of every RocksDB store (Kafka's rocksdb.config.setter, as an object).
   const std::shared_ptr<RocksDBConfigSetter>& rocksDBConfigSetter() const {
     return rocksdb_config_setter_;
@@ -169,6 +177,7 @@ class StreamsConfig {
   int64_t windowstore_changelog_additional_retention_ms_ = 86400000;
   int64_t rocksdb_memory_max_bytes_ = 134217728;
   std::shared_ptr<RocksDBConfigSetter> rocksdb_config_setter_;
+  std::optional<int64_t> outer_join_emit_interval_ms_;
   std::string deserialization_handler_name_ = "log_and_fail";
   std::string processing_handler_name_ = "log_and_fail";
   std::string production_handler_name_ = "log_and_fail";

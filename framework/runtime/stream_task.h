@@ -197,6 +197,9 @@ class StreamTask final : private streams::detail::TaskContext {
     if (it == processor_metadata_.end()) return std::nullopt;
     return it->second;
   }
+  const std::map<std::string, std::string>* app_configs() const override {
+    return state_manager_ ? &state_manager_->appConfigs() : nullptr;
+  }
 
   InputQueue* FindQueue(std::string_view topic, int32_t partition);
   streams::ErrorHandlerContext ErrorContext(const streams::detail::RawRecord* raw) const;

@@ -418,9 +418,23 @@ class TopologyTestDriver::Impl final : public framework::client::RecordCollector
   int64_t wall_clock_ms_;
 };
 
+namespace {
+
+// The config the driver runs with: as Kafka's TopologyTestDriver, left/outer stream-stream joins
+// scan for closed windows on every record unless the emit interval was set.
+StreamsConfig DriverConfig(const StreamsConfig& config) {
+  StreamsConfig copy = config;
+  if (!copy.outerJoinEmitIntervalMs()) {
+    copy.set(StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix, "0");
+  }
+  return copy;
+}
+
+}  // namespace
+
 TopologyTestDriver::TopologyTestDriver(const Topology& topology, const StreamsConfig& config,
                                        int64_t initial_wall_clock_ms)
-    : impl_(std::make_unique<Impl>(topology, config, initial_wall_clock_ms)) {}
+    : impl_(std::make_unique<Impl>(topology, DriverConfig(config), initial_wall_clock_ms)) {}
 
 TopologyTestDriver::~TopologyTestDriver() = default;
 

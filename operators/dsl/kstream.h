@@ -34,6 +34,7 @@
 #include "operators/processors/foreach.h"
 #include "operators/processors/map.h"
 #include "operators/processors/map_values.h"
+#include "operators/processors/outer_join_store_builder.h"
 #include "operators/processors/pass_through.h"
 #include "operators/processors/peek.h"
 #include "operators/processors/stream_global_table_join.h"
@@ -493,9 +494,12 @@ class KStream {
   // KSTREAM-JOINTHIS-<n> (OUTERTHIS for outerJoin), KSTREAM-JOINOTHER-<n> (OUTEROTHER for left
   // and outer joins), KSTREAM-MERGE-<n>.
   //
-  // Left and outer joins emit a record without a partner at once, as joiner(value, nullopt),
-  // and the joined results when partners come: Kafka's behaviour before 3.1. Kafka 3.1+ waits
-  // for the window to close and emits only records that never found a partner.
+  // Left and outer joins emit a record without a partner only once its window has closed (the
+  // join's stream time past its timestamp + after, or before for the other side, + grace), as
+  // joiner(value, nullopt) with its key and timestamp, and not at all if a partner comes first
+  // (Kafka 3.1+). Until then it waits in a third store both join processors share:
+  // "KSTREAM-OUTERSHARED-<n>-store", or StreamJoined's store name + "-left-shared-join-store"
+  // (leftJoin) / "-outer-shared-join-store" (outerJoin); logged as the window stores are.
 
   // Inner: joiner(value, other value) or joiner(key, value, other value).
   template <typename VO, detail::ValueJoinerOf<K, V, VO> F>
@@ -631,29 +635,67 @@ class KStream {
         p::StreamJoinWindowSupplier<K, VO>(other_store, windows.beforeMs(),
                                            windows.gracePeriodMs())));
     auto shared =
-        std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR>::Joiner>(joiner);
+        std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR, true>::Joiner>(
+            joiner);
     auto reversed =
-        std::make_shared<const typename p::StreamStreamJoinProcessor<K, VO, V, VR>::Joiner>(
+        std::make_shared<const typename p::StreamStreamJoinProcessor<K, VO, V, VR, false>::Joiner>(
             [joiner](const K& key, const std::optional<VO>& value, const std::optional<V>& mine) {
               return joiner(key, mine, value);
             });
-    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, V, VR>>(
+    // Left and outer joins keep unjoined records in a store both sides share (Kafka 3.1+,
+    // OuterStreamJoinStoreFactory): "<store name>-left-shared-join-store" (left join) or
+    // "-outer-shared-join-store" (outer join), else KSTREAM-OUTERSHARED-<the this-join node's
+    // number>-store.
+    std::string outer_store;
+    if (left_outer) {
+      outer_store =
+          joined.storeName()
+              ? *joined.storeName() + (right_outer ? "-outer-shared-join" : "-left-shared-join")
+              : std::string(detail::node_names::kOuterShared) +
+                    this_generated.substr(right_outer ? detail::node_names::kOuterThis.size()
+                                                      : detail::node_names::kJoinThis.size());
+      outer_store += "-store";
+    }
+    auto trackers = std::make_shared<p::JoinTimeTrackerSupplier>();
+    typename p::StreamStreamJoinProcessor<K, V, VO, VR, true>::Params this_params;
+    this_params.other_store = other_store;
+    this_params.before_ms = windows.beforeMs();
+    this_params.after_ms = windows.afterMs();
+    this_params.grace_ms = windows.gracePeriodMs();
+    this_params.windows_before_ms = windows.beforeMs();
+    this_params.windows_after_ms = windows.afterMs();
+    this_params.outer = left_outer;
+    this_params.outer_store = outer_store;
+    typename p::StreamStreamJoinProcessor<K, VO, V, VR, false>::Params other_params;
+    other_params.other_store = this_store;
+    other_params.before_ms = windows.afterMs();
+    other_params.after_ms = windows.beforeMs();
+    other_params.grace_ms = windows.gracePeriodMs();
+    other_params.windows_before_ms = windows.beforeMs();
+    other_params.windows_after_ms = windows.afterMs();
+    other_params.outer = right_outer;
+    other_params.outer_store = outer_store;
+    AddNode(std::make_shared<detail::ProcessorFactory<K, V, K, VR>>(
         this_join, std::vector<std::string>{this_windowed},
-        p::StreamStreamJoinSupplier<K, V, VO, VR>(
-            {other_store, windows.beforeMs(), windows.afterMs(), windows.gracePeriodMs(),
-             left_outer},
-            shared)));
-    AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, VO, VR>>(
+        p::StreamStreamJoinSupplier<K, V, VO, VR, true>(this_params, shared, trackers)));
+    AddNode(std::make_shared<detail::ProcessorFactory<K, VO, K, VR>>(
         other_join, std::vector<std::string>{other_windowed},
-        p::StreamStreamJoinSupplier<K, VO, V, VR>(
-            {this_store, windows.afterMs(), windows.beforeMs(), windows.gracePeriodMs(),
-             right_outer},
-            reversed)));
+        p::StreamStreamJoinSupplier<K, VO, V, VR, false>(other_params, reversed, trackers)));
     AddNode(std::make_shared<detail::ProcessorFactory<K, VR, K, VR>>(
         merge, std::vector<std::string>{this_join, other_join},
         operators::processors::PassThroughSupplier<K, VR>()));
     add_store(this_store, value_serde, this_windowed, other_join);
     add_store(other_store, other_value_serde, other_windowed, this_join);
+    if (left_outer) {
+      p::OuterJoinStoreBuilder<K, V, VO> builder(Stores::persistentKeyValueStore(outer_store),
+                                                 key_serde, value_serde, other_value_serde);
+      if (joined.loggingEnabled()) {
+        builder.withLoggingEnabled(joined.logConfig());
+      } else {
+        builder.withLoggingDisabled();
+      }
+      builder_->AddStateStore(builder, {this_join, other_join});
+    }
 
     std::set<std::string> sources = self.source_nodes_;
     sources.insert(that.source_nodes_.begin(), that.source_nodes_.end());

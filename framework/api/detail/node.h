@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,9 @@ class TaskContext {
   virtual std::optional<int64_t> GetProcessorMetadata(const std::string& /*key*/) const {
     return std::nullopt;
   }
+  // StreamsConfig's settings as strings (StreamsConfig::values()); nullptr when the task has
+  // none (then processors use their defaults).
+  virtual const std::map<std::string, std::string>* app_configs() const { return nullptr; }
 
   // The node whose code runs now (for error reports). Set on every hop, so a plain field.
   NodeInstance* current_node = nullptr;

@@ -255,7 +255,7 @@ TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
   EXPECT_EQ(DroppedRecords(driver), 2);
 }
 
-TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsAtOnceAndJoinsLaterPartners) {
+TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsOnlyOnceTheirWindowClosed) {
   TwoStreams t;
   t.clicks
       .leftJoin(
@@ -265,14 +265,15 @@ TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsAtOnceAndJoinsLaterPa
       .to("out", StringProduced());
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
-  in.clicks.pipeInput("k", "c1", 100);  // no view yet: emitted at once (pre-3.1 semantics)
-  in.views.pipeInput("k", "v1", 103);   // joins c1
-  in.views.pipeInput("k", "v2", 130);   // a view alone: nothing in a left join
+  in.clicks.pipeInput("k", "c1", 100);  // no view yet: held (Kafka 3.1+), not emitted
+  in.views.pipeInput("k", "v1", 103);   // joins c1, which leaves the outer store
+  in.clicks.pipeInput("x", "c3", 105);  // never joined
+  in.views.pipeInput("k", "v2", 130);   // a view alone: nothing; c3's window closed: c3+none
   in.clicks.pipeInput("k", "c2", 131);  // joins v2
-  EXPECT_EQ(in.Read(), (Results{{"k=c1+none", 100}, {"k=c1+v1", 103}, {"k=c2+v2", 131}}));
+  EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 103}, {"x=c3+none", 105}, {"k=c2+v2", 131}}));
 }
 
-TEST(DslStreamStreamJoinTest, OuterJoinEmitsUnmatchedRecordsOfBothSides) {
+TEST(DslStreamStreamJoinTest, OuterJoinEmitsUnmatchedRecordsOfBothSidesOnceTheirWindowClosed) {
   TwoStreams t;
   t.clicks
       .outerJoin(
@@ -285,9 +286,12 @@ TEST(DslStreamStreamJoinTest, OuterJoinEmitsUnmatchedRecordsOfBothSides) {
   TopologyTestDriver driver(t.builder.build(), Config());
   StreamInputs in(driver);
   in.views.pipeInput("k", "v1", 100);
-  in.clicks.pipeInput("k", "c1", 105);
-  in.clicks.pipeInput("k", "c2", 200);
-  EXPECT_EQ(in.Read(), (Results{{"k=none+v1", 100}, {"k=c1+v1", 105}, {"k=c2+none", 200}}));
+  in.clicks.pipeInput("k", "c1", 105);  // joins v1
+  in.views.pipeInput("y", "v2", 150);   // never joined
+  in.clicks.pipeInput("k", "c2", 200);  // v2's window closed: none+v2; c2 held
+  in.views.pipeInput("z", "v3", 300);   // c2's window closed: c2+none
+  EXPECT_EQ(in.Read(),
+            (Results{{"k=c1+v1", 105}, {"y=none+v2", 150}, {"k=c2+none", 200}}));
 }
 
 // Kafka's TopologyTest.streamStreamJoinTopologyWithDefaultStoresNames.
@@ -321,6 +325,140 @@ TEST(DslStreamStreamJoinTest, DescribeIsKafkas) {
       "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
       "      --> none\n"
       "      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-JOINOTHER-0000000005\n\n");
+}
+
+// Kafka's TopologyTest.streamStreamLeftJoinTopologyWithDefaultStoresNames: the outer shared store is on both join processors.
+TEST(DslStreamStreamJoinTest, DescribeOfALeftJoinIsKafkas) {
+  StreamsBuilder builder;
+  auto stream1 = builder.stream("input-topic1", StringConsumed());
+  auto stream2 = builder.stream("input-topic2", StringConsumed());
+  stream1.leftJoin(
+      stream2, [](const S& a, const OptS& b) { return a + b.value_or(""); },
+      JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)));
+  EXPECT_EQ(
+      builder.build().describe().toString(),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
+      "      --> KSTREAM-WINDOWED-0000000002\n"
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
+      "      --> KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-JOINTHIS-0000000004-store])\n"
+      "      --> KSTREAM-JOINTHIS-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-OUTEROTHER-0000000005-store])\n"
+      "      --> KSTREAM-OUTEROTHER-0000000005\n"
+      "      <-- KSTREAM-SOURCE-0000000001\n"
+      "    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [KSTREAM-OUTEROTHER-0000000005-store, KSTREAM-OUTERSHARED-0000000004-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000002\n"
+      "    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [KSTREAM-JOINTHIS-0000000004-store, KSTREAM-OUTERSHARED-0000000004-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
+      "      --> none\n"
+      "      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n\n");
+}
+
+// Kafka's TopologyTest.streamStreamLeftJoinTopologyWithCustomStoresNames: the outer shared store is on both join processors.
+TEST(DslStreamStreamJoinTest, DescribeOfALeftJoinWithAStoreNameIsKafkas) {
+  StreamsBuilder builder;
+  auto stream1 = builder.stream("input-topic1", StringConsumed());
+  auto stream2 = builder.stream("input-topic2", StringConsumed());
+  stream1.leftJoin(
+      stream2, [](const S& a, const OptS& b) { return a + b.value_or(""); },
+      JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)),
+      StreamJoined<S, S, S>::as("custom-name"));
+  EXPECT_EQ(
+      builder.build().describe().toString(),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
+      "      --> KSTREAM-WINDOWED-0000000002\n"
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
+      "      --> KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [custom-name-this-join-store])\n"
+      "      --> KSTREAM-JOINTHIS-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [custom-name-outer-other-join-store])\n"
+      "      --> KSTREAM-OUTEROTHER-0000000005\n"
+      "      <-- KSTREAM-SOURCE-0000000001\n"
+      "    Processor: KSTREAM-JOINTHIS-0000000004 (stores: [custom-name-outer-other-join-store, custom-name-left-shared-join-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000002\n"
+      "    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [custom-name-this-join-store, custom-name-left-shared-join-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
+      "      --> none\n"
+      "      <-- KSTREAM-JOINTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n\n");
+}
+
+// Kafka's TopologyTest.streamStreamOuterJoinTopologyWithDefaultStoresNames: the outer shared store is on both join processors.
+TEST(DslStreamStreamJoinTest, DescribeOfAnOuterJoinIsKafkas) {
+  StreamsBuilder builder;
+  auto stream1 = builder.stream("input-topic1", StringConsumed());
+  auto stream2 = builder.stream("input-topic2", StringConsumed());
+  stream1.outerJoin(
+      stream2, [](const OptS& a, const OptS& b) { return a.value_or("") + b.value_or(""); },
+      JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)));
+  EXPECT_EQ(
+      builder.build().describe().toString(),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
+      "      --> KSTREAM-WINDOWED-0000000002\n"
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
+      "      --> KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [KSTREAM-OUTERTHIS-0000000004-store])\n"
+      "      --> KSTREAM-OUTERTHIS-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [KSTREAM-OUTEROTHER-0000000005-store])\n"
+      "      --> KSTREAM-OUTEROTHER-0000000005\n"
+      "      <-- KSTREAM-SOURCE-0000000001\n"
+      "    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [KSTREAM-OUTERTHIS-0000000004-store, KSTREAM-OUTERSHARED-0000000004-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-OUTERTHIS-0000000004 (stores: [KSTREAM-OUTEROTHER-0000000005-store, KSTREAM-OUTERSHARED-0000000004-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000002\n"
+      "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
+      "      --> none\n"
+      "      <-- KSTREAM-OUTERTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n\n");
+}
+
+// Kafka's TopologyTest.streamStreamOuterJoinTopologyWithCustomStoresNames: the outer shared store is on both join processors.
+TEST(DslStreamStreamJoinTest, DescribeOfAnOuterJoinWithAStoreNameIsKafkas) {
+  StreamsBuilder builder;
+  auto stream1 = builder.stream("input-topic1", StringConsumed());
+  auto stream2 = builder.stream("input-topic2", StringConsumed());
+  stream1.outerJoin(
+      stream2, [](const OptS& a, const OptS& b) { return a.value_or("") + b.value_or(""); },
+      JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(100)),
+      StreamJoined<S, S, S>::as("custom-name"));
+  EXPECT_EQ(
+      builder.build().describe().toString(),
+      "Topologies:\n"
+      "   Sub-topology: 0\n"
+      "    Source: KSTREAM-SOURCE-0000000000 (topics: [input-topic1])\n"
+      "      --> KSTREAM-WINDOWED-0000000002\n"
+      "    Source: KSTREAM-SOURCE-0000000001 (topics: [input-topic2])\n"
+      "      --> KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-WINDOWED-0000000002 (stores: [custom-name-outer-this-join-store])\n"
+      "      --> KSTREAM-OUTERTHIS-0000000004\n"
+      "      <-- KSTREAM-SOURCE-0000000000\n"
+      "    Processor: KSTREAM-WINDOWED-0000000003 (stores: [custom-name-outer-other-join-store])\n"
+      "      --> KSTREAM-OUTEROTHER-0000000005\n"
+      "      <-- KSTREAM-SOURCE-0000000001\n"
+      "    Processor: KSTREAM-OUTEROTHER-0000000005 (stores: [custom-name-outer-this-join-store, custom-name-outer-shared-join-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000003\n"
+      "    Processor: KSTREAM-OUTERTHIS-0000000004 (stores: [custom-name-outer-other-join-store, custom-name-outer-shared-join-store])\n"
+      "      --> KSTREAM-MERGE-0000000006\n"
+      "      <-- KSTREAM-WINDOWED-0000000002\n"
+      "    Processor: KSTREAM-MERGE-0000000006 (stores: [])\n"
+      "      --> none\n"
+      "      <-- KSTREAM-OUTERTHIS-0000000004, KSTREAM-OUTEROTHER-0000000005\n\n");
 }
 
 TEST(DslStreamStreamJoinTest, JoinWindowsRejectNegativeIntervals) {
