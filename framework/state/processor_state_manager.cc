@@ -133,6 +133,17 @@ void ProcessorStateManager::registerStore(streams::StateStore& root,
                                 root.name() + " is not one of the task's stores");
 }
 
+void ProcessorStateManager::registerRestoreHooks(streams::StateStore& root,
+                                                 streams::RestoreHooks hooks) {
+  for (auto& store : stores_) {
+    if (store.info->builder->name() != root.name()) continue;
+    store.hooks = std::move(hooks);
+    return;
+  }
+  throw ProcessorStateException("[task " + options_.task_id.toString() + "] state store " +
+                                root.name() + " is not one of the task's stores");
+}
+
 streams::StateStore* ProcessorStateManager::GetStore(const std::string& name) const {
   for (const auto& store : stores_) {
     if (store.info->builder->name() == name) return store.store.get();
@@ -176,11 +187,53 @@ void ProcessorStateManager::Restore(const TopicPartition& partition,
   try {
     store->restore(batch);
   } catch (const std::exception& e) {
-    throw ProcessorStateException("[task " + options_.task_id.toString() + "] restoring " +
-                                  store->info->builder->name() + " from " + partition.ToString() +
-                                  " failed: " + e.what());
+    const std::string error = "[task " + options_.task_id.toString() + "] restoring " +
+                              store->info->builder->name() + " from " + partition.ToString() +
+                              " failed: " + e.what();
+    try {
+      EndRestore(*store);  // not left bulk loading, whatever happens to the task next
+    } catch (const std::exception& end_error) {
+      log_->error("{}; ending the restoration failed too: {}", error, end_error.what());
+    }
+    throw ProcessorStateException(error);
   }
   offsets_[partition] = batch.back().offset;
+}
+
+void ProcessorStateManager::RestoreStarted(const TopicPartition& partition, int64_t records) {
+  Store* store = FindByChangelog(partition);
+  if (store == nullptr || store->restoring) return;
+  store->restoring = true;
+  if (!store->hooks.on_start) return;
+  try {
+    store->hooks.on_start(records);
+  } catch (const std::exception& e) {
+    const std::string error = "[task " + options_.task_id.toString() + "] starting to restore " +
+                              store->info->builder->name() + " failed: " + e.what();
+    try {
+      EndRestore(*store);
+    } catch (const std::exception& end_error) {
+      log_->error("{}; ending the restoration failed too: {}", error, end_error.what());
+    }
+    throw ProcessorStateException(error);
+  }
+}
+
+void ProcessorStateManager::RestoreEnded(const TopicPartition& partition) {
+  if (Store* store = FindByChangelog(partition)) EndRestore(*store);
+}
+
+void ProcessorStateManager::EndRestore(Store& store) {
+  if (!store.restoring) return;
+  store.restoring = false;
+  if (!store.hooks.on_end || store.store == nullptr || !store.store->isOpen()) return;
+  try {
+    store.hooks.on_end();
+  } catch (const std::exception& e) {
+    throw ProcessorStateException("[task " + options_.task_id.toString() +
+                                  "] ending the restoration of " + store.info->builder->name() +
+                                  " failed: " + e.what());
+  }
 }
 
 void ProcessorStateManager::logChange(const std::string& store, std::string_view key,
@@ -274,6 +327,13 @@ void ProcessorStateManager::Close(bool clean, const std::map<TopicPartition, int
   if (closed_) return;
   closed_ = true;
   const std::string task = options_.task_id.toString();
+  for (auto& store : stores_) {  // closed mid-restoration: the stores go back to normal first
+    try {
+      EndRestore(store);
+    } catch (const std::exception& e) {
+      log_->error("[task {}] {}", task, e.what());
+    }
+  }
   if (clean && initialized_) {
     try {
       Flush();

@@ -86,6 +86,13 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   // Applies a batch of `partition`'s records through its store's restore callback and notes
   // the last offset as restored. Throws ProcessorStateException when the store fails.
   void Restore(const TopicPartition& partition, std::span<const streams::ChangelogRecord> batch);
+  // Around the restoration of `partition` (StoreChangelogReader): its store's RestoreHooks
+  // (a RocksDB store switches to bulk loading). `records`: how many the restoration expects.
+  // RestoreEnded does nothing unless the store is restoring; a failed batch and Close end a
+  // restoration too, so a store is never left restoring. Both throw ProcessorStateException
+  // when the store's hook fails.
+  void RestoreStarted(const TopicPartition& partition, int64_t records);
+  void RestoreEnded(const TopicPartition& partition);
 
   // Flushes every store's cache: dirty entries go downstream and to the changelog (Kafka's
   // flushCache). Call at every commit, before the producer's flush / the transaction's commit.
@@ -115,6 +122,7 @@ class ProcessorStateManager final : public streams::StateStoreContext {
     return options_.app_configs;
   }
   void registerStore(streams::StateStore& root, streams::RestoreCallback restore) override;
+  void registerRestoreHooks(streams::StateStore& root, streams::RestoreHooks hooks) override;
   void logChange(const std::string& store, std::string_view key,
                  std::optional<std::string_view> value, int64_t timestamp) override;
   int64_t timestamp() const override { return options_.timestamp ? options_.timestamp() : 0; }
@@ -126,11 +134,15 @@ class ProcessorStateManager final : public streams::StateStoreContext {
     const topology::StoreInfo* info;
     std::unique_ptr<streams::StateStore> store;
     streams::RestoreCallback restore;  // set by registerStore
+    streams::RestoreHooks hooks;       // set by registerRestoreHooks
+    bool restoring = false;            // between RestoreStarted and RestoreEnded
     bool registered = false;
     std::optional<TopicPartition> changelog;
   };
 
   Store* FindByChangelog(const TopicPartition& partition);
+  // Calls the store's on_end hook if it is restoring; throws what the hook throws.
+  void EndRestore(Store& store);
   std::map<TopicPartition, int64_t> CheckpointableOffsets() const;
 
   StateManagerOptions options_;

@@ -46,6 +46,13 @@ void StoreChangelogReader::Register(const streams::TaskId& task, ProcessorStateM
 void StoreChangelogReader::Unregister(const streams::TaskId& task) {
   for (auto it = changelogs_.begin(); it != changelogs_.end();) {
     if (it->second.task == task) {
+      if (!it->second.done && it->second.end >= 0) {
+        try {  // stopped mid-restoration: the store goes back to normal
+          it->second.manager->RestoreEnded(it->first);
+        } catch (const std::exception& e) {
+          log_->error("[{}] {}", log_prefix_, e.what());
+        }
+      }
       it = changelogs_.erase(it);
       assignment_changed_ = true;
     } else {
@@ -79,10 +86,13 @@ void StoreChangelogReader::Start(const TopicPartition& partition, Changelog& cha
     listener_->onRestoreStart(partition.topic, partition.partition, changelog.store,
                               changelog.next, changelog.end);
   }
+  changelog.manager->RestoreStarted(partition, changelog.end - changelog.next);
 }
 
 void StoreChangelogReader::Finish(const TopicPartition& partition, Changelog& changelog) {
   changelog.done = true;
+  changelog.manager->RestoreEnded(partition);  // before the listener hears of it: it is part
+                                               // of the restoration
   const double seconds = Seconds(Clock::now() - changelog.started);
   log_->info("[{}] [task {}] restored store {} from {}: {} records in {:.2f} s ({:.0f} records/s)",
              log_prefix_, changelog.task.toString(), changelog.store, partition.ToString(),
@@ -127,6 +137,7 @@ std::vector<streams::TaskId> StoreChangelogReader::Restore(milliseconds timeout,
     }
     // Batches: consecutive records of one partition, applied with one call.
     std::vector<streams::ChangelogRecord> batch;
+    batch.reserve(polled->records.size());
     auto apply = [&](const TopicPartition& partition) {
       if (batch.empty()) return;
       auto it = changelogs_.find(partition);
@@ -143,13 +154,17 @@ std::vector<streams::TaskId> StoreChangelogReader::Restore(milliseconds timeout,
       batch.clear();
     };
     TopicPartition current;
+    auto current_changelog = changelogs_.end();  // looked up once per run of one partition
     for (const auto& record : polled->records) {
       if (record.partition != current.partition || record.topic != current.topic) {
         apply(current);
         current = TopicPartition{std::string(record.topic), record.partition};
+        current_changelog = changelogs_.find(current);
       }
-      auto it = changelogs_.find(current);
-      if (it == changelogs_.end() || record.offset < it->second.next) continue;  // stale
+      if (current_changelog == changelogs_.end() ||
+          record.offset < current_changelog->second.next) {
+        continue;  // stale
+      }
       batch.push_back(streams::ChangelogRecord{record.key.value_or(std::string_view()),
                                                record.value, record.timestamp, record.offset});
     }

@@ -32,6 +32,19 @@ struct ChangelogRecord {
 // BatchingStateRestoreCallback). Backends apply a batch with one write (a RocksDB WriteBatch).
 using RestoreCallback = std::function<void(std::span<const ChangelogRecord> batch)>;
 
+// What a store may be told around a restoration besides its batches (the StateRestoreListener
+// side of Kafka's notifying restore callbacks, which its RocksDB store used to switch to bulk
+// loading). Either may be empty.
+struct RestoreHooks {
+  // Before the first batch of a restoration; `records` is how many changelog records it
+  // expects to replay (end offset - start offset; fewer when some were compacted away).
+  std::function<void(int64_t records)> on_start;
+  // Once after each on_start: when the last batch is written, when a batch failed, or when the
+  // restoration stops early (the task closes or loses the partition). May throw
+  // ProcessorStateException.
+  std::function<void()> on_end;
+};
+
 // What a store sees of the task that owns it (Kafka's StateStoreContext plus the parts of the
 // internal processor context the layers use). Implemented by the runtime's state manager, and
 // by tests. Thread safety: as the store's.
@@ -51,6 +64,9 @@ class StateStoreContext {
   // changelog `<application.id>-<name>-changelog`). Before the task processes records, the
   // runtime replays the changelog through `restore`.
   virtual void registerStore(StateStore& root, RestoreCallback restore) = 0;
+  // Optional, from init() after registerStore: `hooks` are called around every restoration of
+  // `root`'s changelog. The default drops them (contexts that never restore).
+  virtual void registerRestoreHooks(StateStore& /*root*/, RestoreHooks /*hooks*/) {}
 
   // The change-logging layer's write: sends key -> value (nullopt: a tombstone) to the store's
   // changelog partition (the task's partition) through the task's RecordCollector, so under

@@ -176,6 +176,21 @@ void RocksDBInstance::WriteRestored(std::span<const streams::ChangelogRecord> re
   if (batch.Data().capacity() > kMaxKeptRestoreBatchBytes) batch = rocksdb::WriteBatch();
 }
 
+void RocksDBInstance::SetBulkLoading(bool on) {
+  if (on == bulk_loading_) return;
+  // RocksDB's Options::PrepareForBulkLoad, as far as the mutable options go.
+  constexpr int kOutOfReach = 1 << 30;
+  const auto level0 = [&](int normal) { return std::to_string(on ? kOutOfReach : normal); };
+  rocksdb::Status status = db_->SetOptions({
+      {"disable_auto_compactions", on || options_.disable_auto_compactions ? "true" : "false"},
+      {"level0_file_num_compaction_trigger", level0(options_.level0_file_num_compaction_trigger)},
+      {"level0_slowdown_writes_trigger", level0(options_.level0_slowdown_writes_trigger)},
+      {"level0_stop_writes_trigger", level0(options_.level0_stop_writes_trigger)},
+  });
+  if (!status.ok()) Fail(on ? "bulk-loading options" : "restoring the options", status);
+  bulk_loading_ = on;
+}
+
 std::unique_ptr<rocksdb::Iterator> RocksDBInstance::NewIterator() const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions()));
 }

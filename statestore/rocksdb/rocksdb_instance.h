@@ -52,6 +52,18 @@ class RocksDBInstance {
   // batch on one stream thread), so its buffer is allocated once rather than grown for each
   // batch.
   void WriteRestored(std::span<const streams::ChangelogRecord> records);
+  // A restoration of at least this many records bulk-loads (SetBulkLoading): a smaller one fits
+  // in a memtable or two, where compactions do not get in the way.
+  static constexpr int64_t kBulkLoadingMinRecords = 10'000;
+  // Bulk loading, for a restoration (RocksDB's PrepareForBulkLoad, switched with
+  // DB::SetOptions, no reopen): auto compactions off and the L0 triggers out of reach, so the
+  // memtables a restoration fills are flushed to L0 files without compactions competing for
+  // the CPU and without write stalls. Off again, the options are the ones the database was
+  // opened with (the config setter's included) and RocksDB compacts the piled-up L0 files in
+  // the background while the task processes. Closing the instance drops the mode (RocksDB
+  // does not keep it across opens). Throws ProcessorStateException when RocksDB refuses.
+  void SetBulkLoading(bool on);
+  bool bulkLoading() const { return bulk_loading_; }
   // An iterator over a consistent view of the database as of now (RocksDB's implicit
   // snapshot); it must be destroyed before this instance.
   std::unique_ptr<rocksdb::Iterator> NewIterator() const;
@@ -78,6 +90,7 @@ class RocksDBInstance {
   rocksdb::WriteOptions write_options_;
   const RocksDBResources* resources_ = nullptr;
   bool dirty_ = false;
+  bool bulk_loading_ = false;
 };
 
 // The resources a store opens its instances with: the context's, or else `own` (made on first

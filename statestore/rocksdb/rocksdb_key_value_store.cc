@@ -34,12 +34,22 @@ void RocksDBKeyValueStore::init(streams::StateStoreContext& context, streams::St
   db_ = RocksDBInstance::Open(name_, dir_, resources, context.appConfigs(), nullptr);
   context.registerStore(
       root, [this](std::span<const streams::ChangelogRecord> batch) { Db().WriteRestored(batch); });
+  streams::RestoreHooks hooks;
+  hooks.on_start = [this](int64_t records) {
+    if (records >= RocksDBInstance::kBulkLoadingMinRecords) Db().SetBulkLoading(true);
+  };
+  hooks.on_end = [this] {
+    if (db_) db_->SetBulkLoading(false);
+  };
+  context.registerRestoreHooks(root, std::move(hooks));
 }
 
 RocksDBInstance& RocksDBKeyValueStore::Db() {
   if (!db_) throw streams::InvalidStateStoreException("[" + name_ + "] the store is not open");
   return *db_;
 }
+
+bool RocksDBKeyValueStore::bulkLoading() const { return db_ != nullptr && db_->bulkLoading(); }
 
 void RocksDBKeyValueStore::flush() {
   if (db_) db_->Flush();

@@ -32,7 +32,9 @@ class RocksDBKeyValueStore final : public streams::KeyValueBytesStore {
 
   const std::string& name() const override { return name_; }
   // Opens <context.stateDir()>/rocksdb/<name> and registers the restore callback (one
-  // WriteBatch per changelog batch; tombstones delete).
+  // WriteBatch per changelog batch; tombstones delete) and the restore hooks (bulk loading
+  // while a restoration of RocksDBInstance::kBulkLoadingMinRecords or more
+  // runs).
   void init(streams::StateStoreContext& context, streams::StateStore& root) override;
   void flush() override;
   void close() override;
@@ -56,6 +58,8 @@ class RocksDBKeyValueStore final : public streams::KeyValueBytesStore {
   // RocksDB's "rocksdb.estimate-num-keys" (deletes and overwrites not yet compacted count).
   int64_t approximateNumEntries() override;
 
+  // Whether the database is bulk loading now (a restoration is running).
+  bool bulkLoading() const;
   // The database directory; empty before init.
   const std::filesystem::path& directory() const { return dir_; }
 

@@ -50,6 +50,7 @@ void RocksDBSessionStore::init(streams::StateStoreContext& context, streams::Sta
   store_->Open(context);
   context.registerStore(
       root, [this](std::span<const streams::ChangelogRecord> batch) { store_->Restore(batch); });
+  store_->RegisterRestoreHooks(context, root);
 }
 
 void RocksDBSessionStore::flush() { store_->Flush(); }

@@ -50,6 +50,7 @@ void RocksDBWindowStore::init(streams::StateStoreContext& context, streams::Stat
       if (auto parts = window_key::Parse(batch.back().key)) store_->counter = parts->seqnum;
     }
   });
+  store_->RegisterRestoreHooks(context, root);
 }
 
 void RocksDBWindowStore::flush() { store_->Flush(); }

@@ -146,6 +146,18 @@ size_t SegmentedBytesStore::Restore(std::span<const streams::ChangelogRecord> ba
   return applied;
 }
 
+void SegmentedBytesStore::RegisterRestoreHooks(streams::StateStoreContext& context,
+                                               streams::StateStore& root) {
+  streams::RestoreHooks hooks;
+  hooks.on_start = [this](int64_t records) {
+    if (records >= RocksDBInstance::kBulkLoadingMinRecords) CheckedSegments().SetBulkLoading(true);
+  };
+  hooks.on_end = [this] {
+    if (open_) segments_.SetBulkLoading(false);
+  };
+  context.registerRestoreHooks(root, std::move(hooks));
+}
+
 std::unique_ptr<SegmentedIterator> SegmentedBytesStore::Range(
     std::optional<std::string> lower, std::optional<std::string> upper, int64_t time_from,
     int64_t time_to, bool reverse, std::function<bool(std::string_view)> keep) {

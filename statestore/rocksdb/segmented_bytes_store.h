@@ -67,6 +67,9 @@ class SegmentedBytesStore {
   // Writes a changelog batch (one WriteBatch per segment; tombstones delete), with the
   // retention rules of Put; returns the number of records applied.
   size_t Restore(std::span<const streams::ChangelogRecord> batch);
+  // Registers restore hooks for `root` that bulk-load every segment (RocksDBInstance::
+  // SetBulkLoading) while a restoration of RocksDBInstance::kBulkLoadingMinRecords or more runs.
+  void RegisterRestoreHooks(streams::StateStoreContext& context, streams::StateStore& root);
 
   // Entries with lower <= store key <= upper (comparator order, nullopt: open) in the live
   // segments that may hold segment times in [time_from, time_to]; `keep` filters them.

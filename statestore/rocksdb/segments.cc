@@ -70,6 +70,7 @@ std::shared_ptr<Segment> Segments::GetOrCreate(int64_t id) {
   segment->dir = store_dir_ / fmt::format("{}.{}", store_name_, id * interval_);
   segment->db =
       RocksDBInstance::Open(store_name_, segment->dir, *resources_, configs_, comparator_);
+  if (bulk_loading_) segment->db->SetBulkLoading(true);
   segments_.emplace(id, segment);
   return segment;
 }
@@ -103,6 +104,14 @@ void Segments::FlushAll() {
   for (auto& [id, segment] : segments_) segment->db->Flush();
 }
 
-void Segments::CloseAll() { segments_.clear(); }
+void Segments::SetBulkLoading(bool on) {
+  bulk_loading_ = on;
+  for (auto& [id, segment] : segments_) segment->db->SetBulkLoading(on);
+}
+
+void Segments::CloseAll() {
+  segments_.clear();
+  bulk_loading_ = false;
+}
 
 }  // namespace brook::statestore

@@ -58,6 +58,8 @@ class Segments {
   // The newest segment, nullptr when there is none.
   std::shared_ptr<Segment> Newest() const;
   void FlushAll();
+  // RocksDBInstance::SetBulkLoading on every segment, and on the ones opened while it is on.
+  void SetBulkLoading(bool on);
   // Closes every segment (the ones an iterator still holds close when it lets them go).
   void CloseAll();
   size_t size() const { return segments_.size(); }
@@ -70,6 +72,7 @@ class Segments {
   const RocksDBResources* resources_ = nullptr;
   std::map<std::string, std::string> configs_;  // a copy: segments open long after init
   std::map<int64_t, std::shared_ptr<Segment>> segments_;
+  bool bulk_loading_ = false;
 };
 
 }  // namespace brook::statestore

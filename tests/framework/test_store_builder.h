@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ class TestKeyValueStore final : public streams::KeyValueStore<K, V> {
       Load();
     }
     context.registerStore(root, [this](std::span<const streams::ChangelogRecord> batch) {
+      if (fail_restore) throw std::runtime_error("injected restore failure");
       for (const auto& record : batch) {
         ++restored;
         if (record.value) {
@@ -52,6 +54,16 @@ class TestKeyValueStore final : public streams::KeyValueStore<K, V> {
         }
       }
     });
+    streams::RestoreHooks hooks;
+    hooks.on_start = [this](int64_t records) {
+      restore_starts.push_back(records);
+      restoring = true;
+    };
+    hooks.on_end = [this] {
+      ++restore_ends;
+      restoring = false;
+    };
+    context.registerRestoreHooks(root, std::move(hooks));
     open_ = true;
   }
   void flushCache() override { ++cache_flushes; }
@@ -116,6 +128,12 @@ class TestKeyValueStore final : public streams::KeyValueStore<K, V> {
   int flushes = 0;
   int cache_flushes = 0;
   int64_t restored = 0;
+  // The restore hooks' calls: on_start's record counts, on_end's count, and whether a
+  // restoration is between the two. fail_restore makes the restore callback throw.
+  std::vector<int64_t> restore_starts;
+  int restore_ends = 0;
+  bool restoring = false;
+  bool fail_restore = false;
 
  private:
   std::string Key(const K& key) const {

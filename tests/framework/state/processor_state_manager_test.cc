@@ -256,5 +256,51 @@ TEST_F(ProcessorStateManagerTest, ContextTellsTheTaskItsDirectoryAndTimestamp) {
   EXPECT_EQ(manager->threadCache(), nullptr);
 }
 
+TEST_F(ProcessorStateManagerTest, RestoreHooksFrameARestorationThatEnds) {
+  auto manager = Make(false);
+  manager->InitializeStores();
+  const TopicPartition changelog{"app-counts-changelog", 2};
+  manager->RestoreStarted(changelog, 3);
+  EXPECT_TRUE(Counts(*manager).restoring);
+  manager->Restore(changelog, std::vector<ChangelogRecord>{{"a", "1", 0, 0}});
+  manager->RestoreEnded(changelog);
+  manager->RestoreEnded(changelog);  // only the first end reaches the store
+  EXPECT_EQ(Counts(*manager).restore_starts, std::vector<int64_t>{3});
+  EXPECT_EQ(Counts(*manager).restore_ends, 1);
+  EXPECT_FALSE(Counts(*manager).restoring);
+  EXPECT_EQ(Counts(*manager).get("a"), "1");
+}
+
+TEST_F(ProcessorStateManagerTest, AFailedRestoreBatchEndsTheRestoration) {
+  auto manager = Make(false);
+  manager->InitializeStores();
+  const TopicPartition changelog{"app-counts-changelog", 2};
+  manager->RestoreStarted(changelog, 100);
+  Counts(*manager).fail_restore = true;
+  EXPECT_THROW(manager->Restore(changelog, std::vector<ChangelogRecord>{{"a", "1", 0, 0}}),
+               streams::ProcessorStateException);
+  EXPECT_FALSE(Counts(*manager).restoring);
+  EXPECT_EQ(Counts(*manager).restore_ends, 1);
+  EXPECT_EQ(manager->offsets().count(changelog), 0u);  // the failed batch is not restored
+}
+
+TEST_F(ProcessorStateManagerTest, ClosingMidRestorationEndsTheRestorationBeforeTheStoreCloses) {
+  auto manager = Make(false);
+  manager->InitializeStores();
+  auto& counts = Counts(*manager);
+  int ends = 0;
+  bool open_at_end = false;
+  streams::RestoreHooks hooks;  // in place of the store's own, to outlive it
+  hooks.on_end = [&] {
+    ++ends;
+    open_at_end = counts.isOpen();
+  };
+  manager->registerRestoreHooks(counts, std::move(hooks));
+  manager->RestoreStarted(TopicPartition{"app-counts-changelog", 2}, 100);
+  manager->Close(false, {});
+  EXPECT_EQ(ends, 1);
+  EXPECT_TRUE(open_at_end);
+}
+
 }  // namespace
 }  // namespace brook::framework::state
