@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "framework/client/kafka_config.h"
 #include "framework/client/partition_list.h"
 
@@ -12,6 +16,9 @@ namespace {
 
 using streams::detail::RawRecord;
 using Clock = std::chrono::steady_clock;
+
+// Messages taken from librdkafka's queue per call.
+constexpr size_t kMaxBatch = 10'000;
 
 void DestroyMessage(void* message) {
   rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(message));
@@ -61,6 +68,7 @@ Result<std::unique_ptr<RestoreConsumer>> RestoreConsumer::Create(const Propertie
 
 RestoreConsumer::~RestoreConsumer() {
   if (handle_ == nullptr) return;
+  if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
   rd_kafka_assign(handle_, nullptr);
   rd_kafka_consumer_close(handle_);
   rd_kafka_destroy(handle_);
@@ -89,6 +97,9 @@ Result<int64_t> RestoreConsumer::EndOffset(const TopicPartition& partition,
 Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds timeout,
                                                       size_t max_records) {
   Polled polled;
+  polled.records.reserve(std::min(max_records, kMaxBatch));
+  if (queue_ == nullptr) queue_ = rd_kafka_queue_get_consumer(handle_);
+  std::vector<rd_kafka_message_t*> messages(std::min(max_records, kMaxBatch));
   const Clock::time_point deadline = Clock::now() + timeout;
   while (polled.records.size() < max_records) {
     int wait_ms = 0;
@@ -97,30 +108,41 @@ Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds 
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
     }
-    rd_kafka_message_t* message = rd_kafka_consumer_poll(handle_, wait_ms);
-    if (message == nullptr) break;
-    const rd_kafka_resp_err_t err = message->err;
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      polled.records.push_back(ToRawRecord(message));
-      continue;
-    }
-    if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      polled.reached_end.push_back({rd_kafka_topic_name(message->rkt), message->partition});
+    // Many messages per call (librdkafka's queue lock once, not once per message). A call
+    // returns only when it has `want` messages or its wait is over, so the waiting call asks
+    // for one; the calls after it do not wait.
+    const size_t want =
+        wait_ms > 0 ? 1 : std::min(messages.size(), max_records - polled.records.size());
+    const ssize_t taken = rd_kafka_consume_batch_queue(queue_, wait_ms, messages.data(), want);
+    if (taken <= 0) break;
+    std::optional<Status> fatal;
+    for (ssize_t i = 0; i < taken; ++i) {
+      rd_kafka_message_t* message = messages[i];
+      const rd_kafka_resp_err_t err = message->err;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        polled.records.push_back(ToRawRecord(message));
+        continue;
+      }
+      if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        polled.reached_end.push_back({rd_kafka_topic_name(message->rkt), message->partition});
+        rd_kafka_message_destroy(message);
+        continue;
+      }
+      Status status(StatusCodeOf(err),
+                    fmt::format("[{}] restore: {}: {}", name_, rd_kafka_err2name(err),
+                                rd_kafka_message_errstr(message)));
       rd_kafka_message_destroy(message);
-      continue;
+      if (err == RD_KAFKA_RESP_ERR__FATAL || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        if (!fatal) fatal = status;  // the rest of the batch is still released
+        continue;
+      }
+      const int64_t now_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+              .count();
+      int64_t suppressed = 0;
+      if (error_log_limiter_.Allow(now_ms, &suppressed)) logger_->warn("{}", status.message());
     }
-    Status status(StatusCodeOf(err),
-                  fmt::format("[{}] restore: {}: {}", name_, rd_kafka_err2name(err),
-                              rd_kafka_message_errstr(message)));
-    rd_kafka_message_destroy(message);
-    if (err == RD_KAFKA_RESP_ERR__FATAL || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
-      return status;
-    }
-    const int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
-            .count();
-    int64_t suppressed = 0;
-    if (error_log_limiter_.Allow(now_ms, &suppressed)) logger_->warn("{}", status.message());
+    if (fatal) return *fatal;
   }
   return polled;
 }

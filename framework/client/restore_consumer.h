@@ -15,6 +15,7 @@
 #include "framework/client/topic_partition.h"
 
 struct rd_kafka_s;
+struct rd_kafka_queue_s;
 
 namespace brook::framework::client {
 
@@ -47,12 +48,14 @@ class RestoreConsumer {
   // the high watermark otherwise. Errors: TimedOut, NotFound for an unknown partition.
   Result<int64_t> EndOffset(const TopicPartition& partition, std::chrono::milliseconds timeout);
   // Waits up to `timeout` for the first record, then takes what is fetched, up to
-  // `max_records`. Errors: fatal consumer errors; transient ones are logged.
+  // `max_records`, many messages per call into librdkafka (rd_kafka_consume_batch_queue on
+  // the consumer queue). Errors: fatal consumer errors; transient ones are logged.
   Result<Polled> Poll(std::chrono::milliseconds timeout, size_t max_records);
 
  private:
   RestoreConsumer() = default;
   rd_kafka_s* handle_ = nullptr;
+  rd_kafka_queue_s* queue_ = nullptr;  // the consumer queue, taken at the first poll
   std::string name_;
   std::shared_ptr<spdlog::logger> logger_;
   RateLimiter error_log_limiter_{10'000};
