@@ -64,12 +64,47 @@ Windowed<std::string> CachingWindowStore::WindowedOf(std::string key, int64_t st
 }
 
 void CachingWindowStore::OnFlush(const std::vector<ThreadCache::DirtyEntry>& entries) {
-  std::string key;
-  int64_t start = 0;
-  for (const auto& entry : entries) {
-    if (!ParseCacheKey(entry.key, key, start)) continue;  // only this class writes the keys
+  // As CachingKeyValueStore::OnFlush: the store below is written in key order (the cache key's
+  // byte order is the window store's, key then window start), which RocksDB's memtable inserts
+  // much faster than random order; downstream is told in write order afterwards.
+  struct Parsed {
+    std::string key;
+    int64_t start = 0;
+    bool written = false;
+    std::optional<std::string> old_value;
+  };
+  std::vector<Parsed> parsed(entries.size());
+  std::vector<uint32_t> order;
+  order.reserve(entries.size());
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    // Only this class writes the keys; a malformed one is skipped.
+    if (ParseCacheKey(entries[i].key, parsed[i].key, parsed[i].start)) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(),
+            [&entries](uint32_t a, uint32_t b) { return entries[a].key < entries[b].key; });
+  const bool want_old = listener_ && send_old_values_;
+  for (uint32_t i : order) {
+    const ThreadCache::DirtyEntry& entry = entries[i];
+    Parsed& p = parsed[i];
     FlushContext::Override timestamp(flush_context_, entry.timestamp);
-    WriteThrough(key, start, entry.value, entry.timestamp);
+    std::optional<std::string> old_value;
+    if (!entry.value || want_old) old_value = inner_->fetch(p.key, p.start);
+    if (!entry.value && !old_value) continue;
+    if (entry.value) {
+      inner_->put(p.key, *entry.value, p.start);
+    } else {
+      inner_->remove(p.key, p.start);
+    }
+    p.written = true;
+    if (want_old) p.old_value = std::move(old_value);
+  }
+  if (!listener_) return;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Parsed& p = parsed[i];
+    if (!p.written) continue;
+    FlushContext::Override timestamp(flush_context_, entries[i].timestamp);
+    listener_(WindowedOf(std::move(p.key), p.start), entries[i].value,
+              want_old ? p.old_value : std::nullopt, entries[i].timestamp);
   }
 }
 
