@@ -104,19 +104,8 @@ class StreamsBuilder {
   template <typename K, typename V>
   KTable<K, V> table(const std::string& topic, const Consumed<K, V>& consumed,
                      const Materialized<K, V>& materialized) {
-    Materialized<K, V> m = materialized;
-    if (consumed.keySerde()) m = m.withKeySerde(consumed.keySerde());
-    if (consumed.valueSerde()) m = m.withValueSerde(consumed.valueSerde());
-    const bool queryable = m.storeName().has_value();
-    const std::string store = queryable ? *m.storeName() : internal_->NewStoreName(topic + "-");
-    const std::optional<std::string>& given = consumed.named().name();
-    std::string source_name = internal_->NewProcessorName(detail::node_names::kSource);
-    if (given) source_name = *given + "-source";
-    const std::string table_name =
-        internal_->NameOrGenerate(consumed.named(), detail::node_names::kTableSource);
-    if (internal_->ExistingSource({topic}, detail::TypesOf<K, std::optional<V>>())) {
-      throw TopologyException("table(): topic " + topic + " is already read by another source");
-    }
+    auto [m, store, queryable, source_name, table_name] =
+        PrepareTableSource("table()", topic, consumed, materialized);
     internal_->AddNode(std::make_shared<detail::TableSourceNodeFactory<K, V>>(
         source_name, topic, m.keySerde(), m.valueSerde(), consumed.timestampExtractor()));
     internal_->RememberSource(source_name, {topic}, std::nullopt,
@@ -154,20 +143,8 @@ class StreamsBuilder {
   template <typename K, typename V>
   GlobalKTable<K, V> globalTable(const std::string& topic, const Consumed<K, V>& consumed,
                                  const Materialized<K, V>& materialized) {
-    Materialized<K, V> m = materialized.withLoggingDisabled();
-    if (consumed.keySerde()) m = m.withKeySerde(consumed.keySerde());
-    if (consumed.valueSerde()) m = m.withValueSerde(consumed.valueSerde());
-    const bool queryable = m.storeName().has_value();
-    const std::string store = queryable ? *m.storeName() : internal_->NewStoreName(topic + "-");
-    const std::optional<std::string>& given = consumed.named().name();
-    std::string source_name = internal_->NewProcessorName(detail::node_names::kSource);
-    if (given) source_name = *given + "-source";
-    const std::string table_name =
-        internal_->NameOrGenerate(consumed.named(), detail::node_names::kTableSource);
-    if (internal_->ExistingSource({topic}, detail::TypesOf<K, std::optional<V>>())) {
-      throw TopologyException("globalTable(): topic " + topic +
-                              " is already read by another source");
-    }
+    auto [m, store, queryable, source_name, table_name] = PrepareTableSource(
+        "globalTable()", topic, consumed, materialized.withLoggingDisabled());
     internal_->AddGlobalStore(
         *detail::TimestampedKeyValueStoreFor(store, m),
         std::make_shared<detail::TableSourceNodeFactory<K, V>>(
@@ -199,6 +176,39 @@ class StreamsBuilder {
   detail::InternalStreamsBuilder& internal() { return *internal_; }
 
  private:
+  // What table() and globalTable() work out before adding their nodes.
+  template <typename K, typename V>
+  struct TableSource {
+    Materialized<K, V> materialized;  // with Consumed's serdes
+    std::string store;
+    bool queryable;  // the store was named
+    std::string source_name;
+    std::string table_name;
+  };
+  // Consumed's serdes over Materialized's, the store name (Materialized's, else
+  // "<topic>-STATE-STORE-<n>"), the node names (Consumed's name N gives "N-source" and "N"),
+  // and the check that no other source reads the topic (TopologyException naming `caller`).
+  template <typename K, typename V>
+  TableSource<K, V> PrepareTableSource(const std::string& caller, const std::string& topic,
+                                       const Consumed<K, V>& consumed,
+                                       const Materialized<K, V>& materialized) {
+    Materialized<K, V> m = materialized;
+    if (consumed.keySerde()) m = m.withKeySerde(consumed.keySerde());
+    if (consumed.valueSerde()) m = m.withValueSerde(consumed.valueSerde());
+    const bool queryable = m.storeName().has_value();
+    std::string store = queryable ? *m.storeName() : internal_->NewStoreName(topic + "-");
+    const std::optional<std::string>& given = consumed.named().name();
+    std::string source_name = internal_->NewProcessorName(detail::node_names::kSource);
+    if (given) source_name = *given + "-source";
+    std::string table_name =
+        internal_->NameOrGenerate(consumed.named(), detail::node_names::kTableSource);
+    if (internal_->ExistingSource({topic}, detail::TypesOf<K, std::optional<V>>())) {
+      throw TopologyException(caller + ": topic " + topic + " is already read by another source");
+    }
+    return {std::move(m), std::move(store), queryable, std::move(source_name),
+            std::move(table_name)};
+  }
+
   template <typename K, typename V>
   static std::shared_ptr<detail::SourceFactory<K, V>> MakeSource(const std::string& name,
                                                                  const Consumed<K, V>& consumed) {
