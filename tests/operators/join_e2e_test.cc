@@ -4,6 +4,7 @@
 // Streams' CopartitionedTopicsEnforcer does.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -120,6 +121,48 @@ TEST_F(JoinE2ETest, RepartitionTopicsOnBothSidesOfAJoinTakeTheLargerCount) {
   const auto repartitions = RepartitionTopics("cp-s-app");
   EXPECT_EQ(repartitions.size(), 2u);
   for (const auto& [topic, partitions] : repartitions) EXPECT_EQ(partitions, 4) << topic;
+}
+
+// A left stream-stream join under KafkaStreams (Kafka 3.1+): the joined record comes out, the
+// unjoined one only once a later record closes its window; never an early "c1+none". The emit
+// interval is set to 0 through StreamsConfig, which the join processors read from the task.
+TEST_F(JoinE2ETest, LeftStreamStreamJoinEmitsUnjoinedRecordsOnlyWhenTheirWindowCloses) {
+  CreateTopic("lj-clicks", 1);
+  CreateTopic("lj-views", 1);
+  CreateTopic("lj-out", 1);
+  Send("lj-clicks", {{"k1", "c1"}, {"k2", "c2"}}, 1000);
+  Send("lj-views", {{"k1", "v1"}}, 1005);
+
+  StreamsBuilder builder;
+  builder.stream("lj-clicks", StringConsumed())
+      .leftJoin(
+          builder.stream("lj-views", StringConsumed()),
+          [](const S& click, const std::optional<S>& view) {
+            return click + "+" + view.value_or("none");
+          },
+          JoinWindows::ofTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)),
+          StreamJoined<S, S, S>::with(Serdes::String(), Serdes::String(), Serdes::String()))
+      .to("lj-out", StringProduced());
+  StreamsConfig config = Config("lj-app");
+  config.set(StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix, "0");
+  KafkaStreams streams(builder.build(), config);
+  streams.start();
+
+  auto consumer =
+      MakeConsumer("lj-reader", nullptr, Properties{{"auto.offset.reset", "earliest"}});
+  ASSERT_TRUE(consumer->Subscribe({"lj-out"}).ok());
+  auto joined = PollRecords(*consumer, 1, 60s);
+  // A later click moves the join's stream time past c2's window.
+  Send("lj-clicks", {{"k3", "c3"}}, 100000);
+  auto unjoined = PollRecords(*consumer, 1, 60s);
+  EXPECT_TRUE(streams.close(30s));
+
+  ASSERT_EQ(joined.size(), 1u);
+  EXPECT_EQ(std::string(joined[0].key.value_or("")), "k1");
+  EXPECT_EQ(std::string(joined[0].value.value_or("")), "c1+v1");
+  ASSERT_EQ(unjoined.size(), 1u);
+  EXPECT_EQ(std::string(unjoined[0].key.value_or("")), "k2");
+  EXPECT_EQ(std::string(unjoined[0].value.value_or("")), "c2+none");
 }
 
 // A stream on 4 partitions joined directly with a table on 2 cannot be co-partitioned: start()
