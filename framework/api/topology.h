@@ -129,8 +129,9 @@ class Topology {
   // Kafka Streams' description: describe().toString() is its text form. Internal topic names
   // carry no application id here; KafkaStreams logs the decorated form at start.
   TopologyDescription describe() const;
-  // The topology as a Graphviz DOT digraph: one cluster per sub-topology, topics as ellipses,
-  // processors as boxes, stores as cylinders.
+  // The topology as a Graphviz DOT digraph: one cluster per sub-topology and per global store
+  // ("Sub-topology: N for global store"), topics as ellipses, processors as boxes, stores as
+  // cylinders.
   std::string toDot() const;
 
   // For the DSL and the runtime; not needed by applications.

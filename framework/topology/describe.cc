@@ -464,47 +464,60 @@ std::string ToDot(const BuiltTopology& topology) {
                           "];\n");
   };
   std::string edges;
-  for (const auto& sub : description.subtopologies()) {
-    const std::string cluster = "cluster_" + std::to_string(sub.id);
-    dot += "  subgraph " + Quote(cluster) + " {\n";
-    dot += "    label=" + Quote("Sub-topology: " + std::to_string(sub.id)) + ";\n";
-    dot += "    style=rounded;\n";
-    std::set<std::string> stores_seen;
-    for (const auto& node : sub.nodes) {
-      const std::string id = NodeId(node.name);
-      dot += "    " + id + " [shape=box" +
-             std::string(node.kind == Kind::kProcessor ? "" : ", style=rounded") +
-             ", label=" + Quote(std::string(KindLabel(node.kind)) + "\n" + node.name) + "];\n";
-      for (const auto& store : node.stores) {
-        if (stores_seen.insert(store).second) {
-          dot += "    " + StoreId(store) + " [shape=cylinder, label=" + Quote(store) + "];\n";
-        }
-        edges += "  " + id + " -> " + StoreId(store) + " [dir=none, style=dashed];\n";
+  // One node of a cluster, with its stores (inside the cluster) and its topics (outside).
+  auto add_node = [&](const TopologyDescription::Node& node, std::set<std::string>& stores_seen) {
+    const std::string id = NodeId(node.name);
+    dot += "    " + id + " [shape=box" +
+           std::string(node.kind == Kind::kProcessor ? "" : ", style=rounded") +
+           ", label=" + Quote(std::string(KindLabel(node.kind)) + "\n" + node.name) + "];\n";
+    for (const auto& store : node.stores) {
+      if (stores_seen.insert(store).second) {
+        dot += "    " + StoreId(store) + " [shape=cylinder, label=" + Quote(store) + "];\n";
       }
-      if (node.kind == Kind::kSource) {
-        for (const auto& topic : node.topics) {
-          add_topic(TopicId(topic), topic, "");
-          edges += "  " + TopicId(topic) + " -> " + id + ";\n";
-        }
-        if (node.topics.empty()) {
-          add_topic(PatternId(node.topic_pattern), node.topic_pattern, "style=dashed, ");
-          edges += "  " + PatternId(node.topic_pattern) + " -> " + id + ";\n";
-        }
+      edges += "  " + id + " -> " + StoreId(store) + " [dir=none, style=dashed];\n";
+    }
+    if (node.kind == Kind::kSource) {
+      for (const auto& topic : node.topics) {
+        add_topic(TopicId(topic), topic, "");
+        edges += "  " + TopicId(topic) + " -> " + id + ";\n";
       }
-      for (const auto& successor : node.successors) {
-        edges += "  " + id + " -> " + NodeId(successor) + ";\n";
-      }
-      if (node.kind == Kind::kSink) {
-        if (node.topic_extractor) {
-          add_topic(ExtractorId(node.name), "topic per record", "style=dashed, ");
-          edges += "  " + id + " -> " + ExtractorId(node.name) + ";\n";
-        }
-        for (const auto& topic : node.topics) {
-          add_topic(TopicId(topic), topic, "");
-          edges += "  " + id + " -> " + TopicId(topic) + ";\n";
-        }
+      if (node.topics.empty()) {
+        add_topic(PatternId(node.topic_pattern), node.topic_pattern, "style=dashed, ");
+        edges += "  " + PatternId(node.topic_pattern) + " -> " + id + ";\n";
       }
     }
+    for (const auto& successor : node.successors) {
+      edges += "  " + id + " -> " + NodeId(successor) + ";\n";
+    }
+    if (node.kind == Kind::kSink) {
+      if (node.topic_extractor) {
+        add_topic(ExtractorId(node.name), "topic per record", "style=dashed, ");
+        edges += "  " + id + " -> " + ExtractorId(node.name) + ";\n";
+      }
+      for (const auto& topic : node.topics) {
+        add_topic(TopicId(topic), topic, "");
+        edges += "  " + id + " -> " + TopicId(topic) + ";\n";
+      }
+    }
+  };
+  auto open_cluster = [&](int id, const std::string& label) {
+    dot += "  subgraph " + Quote("cluster_" + std::to_string(id)) + " {\n";
+    dot += "    label=" + Quote(label) + ";\n";
+    dot += "    style=rounded;\n";
+  };
+  for (const auto& sub : description.subtopologies()) {
+    open_cluster(sub.id, "Sub-topology: " + std::to_string(sub.id));
+    std::set<std::string> stores_seen;
+    for (const auto& node : sub.nodes) add_node(node, stores_seen);
+    dot += "  }\n";
+  }
+  // A global store's source and processor, in a cluster of their own as describe() prints them.
+  for (const auto& global : description.globalStores()) {
+    open_cluster(global.id,
+                 "Sub-topology: " + std::to_string(global.id) + " for global store");
+    std::set<std::string> stores_seen;
+    add_node(global.source, stores_seen);
+    add_node(global.processor, stores_seen);
     dot += "  }\n";
   }
   for (const auto& line : topic_lines) dot += line;

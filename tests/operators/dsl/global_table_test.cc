@@ -248,6 +248,35 @@ TEST(GlobalTableDescribeTest, MatchesKafkaForAStreamGlobalTableJoin) {
             "      <-- KSTREAM-JOIN-0000000004\n\n");
 }
 
+// toDot() draws the global store's sub-topology as describe() prints it: a cluster of its own
+// holding the source, the processor and the store, fed by the topic.
+TEST(GlobalTableDescribeTest, TheDotPictureHasTheGlobalStoreInAClusterOfItsOwn) {
+  StreamsBuilder builder;
+  GlobalKTable<S, S> customers = builder.globalTable<S, S>("customers", StringConsumed());
+  builder.stream("orders", StringConsumed())
+      .join(customers, CustomerOf, [](const S& order, const S& c) { return order + c; })
+      .to("out", StringProduced());
+  const S dot = builder.build().toDot();
+  const S global = "  subgraph \"cluster_0\" {\n"
+                   "    label=\"Sub-topology: 0 for global store\";\n"
+                   "    style=rounded;\n"
+                   "    \"node:KSTREAM-SOURCE-0000000001\" [shape=box, style=rounded, "
+                   "label=\"Source\\nKSTREAM-SOURCE-0000000001\"];\n"
+                   "    \"node:KTABLE-SOURCE-0000000002\" [shape=box, "
+                   "label=\"Processor\\nKTABLE-SOURCE-0000000002\"];\n"
+                   "    \"store:customers-STATE-STORE-0000000000\" [shape=cylinder, "
+                   "label=\"customers-STATE-STORE-0000000000\"];\n"
+                   "  }\n";
+  EXPECT_NE(dot.find(global), S::npos) << dot;
+  EXPECT_NE(dot.find("  \"topic:customers\" -> \"node:KSTREAM-SOURCE-0000000001\";\n"), S::npos)
+      << dot;
+  EXPECT_NE(dot.find("  \"node:KTABLE-SOURCE-0000000002\" -> "
+                     "\"store:customers-STATE-STORE-0000000000\" [dir=none, style=dashed];\n"),
+            S::npos)
+      << dot;
+  EXPECT_NE(dot.find("label=\"Sub-topology: 1\";"), S::npos) << dot;
+}
+
 TEST(GlobalTableDescribeTest, NamesFromConsumedAndNamed) {
   StreamsBuilder builder;
   GlobalKTable<S, S> customers = builder.globalTable(
