@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "framework/api/detail/node_factory.h"
+#include "framework/api/detail/optional_serde.h"
 #include "framework/api/errors.h"
 #include "framework/api/record.h"
 #include "framework/api/serde.h"
@@ -76,31 +77,6 @@ struct Serdes {
   // naming `name` and listing the accepted names.
   static detail::ErasedSerde ByName(std::string_view name);
 };
-
-namespace detail {
-
-template <typename T>
-class OptionalSerde final : public Serde<std::optional<T>> {
- public:
-  explicit OptionalSerde(SerdePtr<T> inner) : inner_(std::move(inner)) {}
-
-  bool serialize(std::string_view topic, const std::optional<T>& data,
-                 std::string& out) const override {
-    if (!data) return false;
-    return inner_->serialize(topic, *data, out);
-  }
-  std::optional<T> deserialize(std::string_view topic,
-                               std::optional<std::string_view> bytes) const override {
-    if (!bytes) return std::nullopt;
-    return inner_->deserialize(topic, bytes);
-  }
-  std::string name() const override { return "Optional<" + inner_->name() + ">"; }
-
- private:
-  SerdePtr<T> inner_;
-};
-
-}  // namespace detail
 
 template <typename S>
 requires std::derived_from<S, Serde<typename S::Type>> SerdePtr<std::optional<typename S::Type>>

@@ -101,13 +101,30 @@ class KTable {
   }
 
   // The table's updates as a stream: one record per change, with the new value. Deletes are
-  // not forwarded: a KStream<K, V> has no null value (Kafka forwards a null).
+  // not forwarded: a KStream<K, V> has no null value (Kafka forwards a null; for that, use
+  // toStreamWithDeletes).
   KStream<K, V> toStream(const Named& named = Named()) const {
     const std::string name = builder_->NameOrGenerate(named, detail::node_names::kTableToStream);
     builder_->AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, Change<V>, V>>(
         name, std::vector<std::string>{name_},
         operators::processors::TableToStreamSupplier<K, V>()));
     return KStream<K, V>(builder_, name, key_serde_, value_serde_, source_nodes_, false);
+  }
+
+  // Kafka's toStream() as it is in Java: every change, a delete as a record whose value is
+  // nullopt, so `.to(topic)` writes a tombstone for it and the topic reads back as the same
+  // table. Values are written with Serdes::Optional of the table's value serde (or of
+  // default.value.serde). Same node (KTABLE-TOSTREAM-<n>) as toStream().
+  KStream<K, std::optional<V>> toStreamWithDeletes(const Named& named = Named()) const {
+    const std::string name = builder_->NameOrGenerate(named, detail::node_names::kTableToStream);
+    builder_->AddNode(
+        std::make_shared<detail::FixedKeyProcessorFactory<K, Change<V>, std::optional<V>>>(
+            name, std::vector<std::string>{name_},
+            operators::processors::TableToStreamWithDeletesSupplier<K, V>()));
+    SerdePtr<std::optional<V>> value_serde =
+        value_serde_ ? Serdes::Optional(value_serde_) : nullptr;
+    return KStream<K, std::optional<V>>(builder_, name, key_serde_, std::move(value_serde),
+                                        source_nodes_, false);
   }
 
   // The table re-grouped by selector(key, value), which returns the row's grouping key and

@@ -3,10 +3,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <typeindex>
 #include <vector>
 
 #include "framework/api/detail/node.h"
+#include "framework/api/detail/optional_serde.h"
 #include "framework/api/errors.h"
 #include "framework/api/serde.h"
 
@@ -47,14 +49,27 @@ struct SerdeDefaults {
 // "Int64" for int64_t, "std::string", or the demangled name of any other type.
 std::string TypeName(std::type_index type);
 
-// `given` if set, else the default when it has type T; else throws TopologyException naming
-// the node, the role ("key" or "value") and what to set.
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// `given` if set, else the default when it has type T; for T = std::optional<U>, also a
+// default of type U, wrapped as Serdes::Optional would (nullopt is a Kafka null). Else throws
+// TopologyException naming the node, the role ("key" or "value") and what to set.
 template <typename T>
 SerdePtr<T> ResolveSerde(const SerdePtr<T>& given, const ErasedSerde& fallback,
                          const std::string& node, const char* role) {
   if (given) return given;
   if (fallback.serde && fallback.type == std::type_index(typeid(T))) {
     return std::static_pointer_cast<const Serde<T>>(fallback.serde);
+  }
+  if constexpr (IsOptional<T>::value) {
+    using U = typename T::value_type;
+    if (fallback.serde && fallback.type == std::type_index(typeid(U))) {
+      return std::make_shared<const OptionalSerde<U>>(
+          std::static_pointer_cast<const Serde<U>>(fallback.serde));
+    }
   }
   std::string have = fallback.serde ? "default." + std::string(role) + ".serde is " +
                                           fallback.name + " (a serde of " +

@@ -106,6 +106,70 @@ TEST(DslTableTest, RecordsWithANullKeyAreDropped) {
   EXPECT_EQ(out.readKeyValuesToList(), (std::vector<KeyValue<OptS, S>>{{OptS("k"), "kept"}}));
 }
 
+TEST(DslTableTest, ToStreamWithDeletesWritesATombstoneForEachDelete) {
+  StreamsBuilder builder;
+  builder.table("users", StringConsumed(), Materialized<S, S>::as("users-store"))
+      .toStreamWithDeletes()
+      .to("users-out");  // Serdes from the config: String, wrapped as Optional for the value.
+  StreamsConfig config = Config();
+  config.set("default.key.serde", "string");
+  config.set("default.value.serde", "string");
+  TopologyTestDriver driver(builder.build(), config);
+  auto in = driver.createInputTopic("users", Serdes::String(), Serdes::Optional(Serdes::String()));
+  auto out =
+      driver.createOutputTopic("users-out", Serdes::String(), Serdes::Optional(Serdes::String()));
+  in.pipeInput("alice", OptS("paris"), 10);
+  in.pipeInput("bob", OptS(""), 20);  // an empty value is a value, not a delete
+  in.pipeInput("alice", std::nullopt, 30);
+  in.pipeInput("carol", std::nullopt, 40);  // deleting an absent key: the cache forwards nothing
+
+  std::vector<TestRecord<S, OptS>> records = out.readRecordsToList();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].key, "alice");
+  EXPECT_EQ(records[0].value, OptS("paris"));
+  EXPECT_EQ(records[1].key, "bob");
+  EXPECT_EQ(records[1].value, OptS(""));
+  EXPECT_EQ(records[2].key, "alice");
+  EXPECT_EQ(records[2].value, std::nullopt);  // a Kafka tombstone on the topic
+  EXPECT_EQ(records[2].timestamp, 30);
+}
+
+TEST(DslTableTest, AFilteredTablesStreamWithDeletesReadsBackAsTheFilteredTable) {
+  StreamsBuilder builder;
+  builder.table("t", StringConsumed(), Materialized<S, S>::as("t-store"))
+      .filter([](const S&, const S& value) { return value != "hidden"; },
+              Named::as("visible"))
+      .toStreamWithDeletes(Named::as("visible-changes"))
+      .to("t-out", Produced<S, OptS>::with(Serdes::String(), Serdes::Optional(Serdes::String())));
+  TopologyTestDriver driver(builder.build(), Config());
+  auto in = driver.createInputTopic("t", Serdes::String(), Serdes::Optional(Serdes::String()));
+  auto out = driver.createOutputTopic("t-out", Serdes::String(), Serdes::Optional(Serdes::String()));
+  std::map<S, S> expected;  // the filtered table, computed directly
+  const std::vector<std::pair<S, OptS>> input = {
+      {"a", "shown"}, {"b", "shown"},    {"a", "hidden"}, {"c", "hidden"},
+      {"b", std::nullopt}, {"c", "shown"}, {"a", "back"}, {"d", "shown"}};
+  int64_t ts = 0;
+  for (const auto& [key, value] : input) {
+    in.pipeInput(key, value, ++ts);
+    if (value && *value != "hidden") {
+      expected[key] = *value;
+    } else {
+      expected.erase(key);
+    }
+  }
+  // Replaying the output topic as a table (a tombstone deletes the key) gives the same rows.
+  std::map<S, S> replayed;
+  for (const auto& kv : out.readKeyValuesToList()) {
+    if (kv.value) {
+      replayed[kv.key] = *kv.value;
+    } else {
+      replayed.erase(kv.key);
+    }
+  }
+  EXPECT_EQ(replayed, expected);
+  EXPECT_EQ(replayed, (std::map<S, S>{{"a", "back"}, {"c", "shown"}, {"d", "shown"}}));
+}
+
 TEST(DslTableTest, DescribeIsKafkas) {
   StreamsBuilder builder;
   builder.table("topic", StringConsumed(), Materialized<S, S>::as("store"))
