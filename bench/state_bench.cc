@@ -75,6 +75,7 @@ Status Run(Options& options, Figures& figures) {
   }
   if (options.only.empty() || options.only == "restore") {
     RestoreFigures restore;
+    options.restore.broker_pid = broker->pid();
     BROOK_ASSIGN_OR_RETURN(restore, RunRestore(broker->bootstrap(), options.restore));
     figures.restore = restore.ratio();
   }

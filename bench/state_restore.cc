@@ -4,13 +4,17 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <thread>
+
+#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "bench/bench_util.h"
+#include "bench/cpu_usage.h"
 #include "bench/kafka_bench_client.h"
 #include "bench/keyed_fill.h"
 #include "framework/api/kafka_streams.h"
@@ -68,6 +72,7 @@ Result<double> RunBrook(const std::string& bootstrap, const RestoreOptions& opti
   auto timing = std::make_shared<Timing>();
   KafkaStreams streams(builder.build(), config);
   streams.setGlobalStateRestoreListener(timing);
+  const std::map<std::string, double> threads_before = ThreadCpuSeconds();
   const Clock::time_point started = Clock::now();
   streams.start();
   Stopwatch waiting;
@@ -80,6 +85,8 @@ Result<double> RunBrook(const std::string& bootstrap, const RestoreOptions& opti
     if (waiting.Seconds() > kRunTimeoutS) return Status::TimedOut("restoration did not end");
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // Before close(), while the stream thread and librdkafka's threads still exist.
+  const std::string threads = DescribeThreadCpu(threads_before, ThreadCpuSeconds(), 5);
   if (!streams.close(std::chrono::seconds(120))) return Status::TimedOut("close() took over 120 s");
   if (timing->restored != static_cast<int64_t>(records)) {
     return Status::Internal(
@@ -91,6 +98,7 @@ Result<double> RunBrook(const std::string& bootstrap, const RestoreOptions& opti
   const double from_start = std::chrono::duration<double>(timing->end - started).count();
   fmt::print("    brook {} records, {} in {:.3f} s  {}  (from start(): {:.3f} s)\n", records,
              FormatSize(bytes), seconds, FormatRate(bytes, seconds), from_start);
+  fmt::print("      threads: {}\n", threads);
   return bytes / seconds;
 }
 
@@ -146,6 +154,8 @@ Result<RestoreFigures> RunRestore(const std::string& bootstrap, const RestoreOpt
     const bool raw_first = run % 2 == 1;
     for (int turn = 0; turn < 2; ++turn) {
       double rate = 0;
+      const double broker_before = options.broker_pid ? ProcessCpuSeconds(options.broker_pid) : 0;
+      const double process_before = ProcessCpuSeconds(getpid());
       if ((turn == 0) == raw_first) {
         BROOK_ASSIGN_OR_RETURN(rate, RunRaw(bootstrap, options, records, bytes));
         raw_rates.push_back(rate);
@@ -153,6 +163,9 @@ Result<RestoreFigures> RunRestore(const std::string& bootstrap, const RestoreOpt
         BROOK_ASSIGN_OR_RETURN(rate, RunBrook(bootstrap, options, records, bytes, run));
         brook_rates.push_back(rate);
       }
+      fmt::print("      cpu: broker {:.2f} s, this process {:.2f} s\n",
+                 options.broker_pid ? ProcessCpuSeconds(options.broker_pid) - broker_before : 0.0,
+                 ProcessCpuSeconds(getpid()) - process_before);
     }
   }
   RestoreFigures figures{Median(brook_rates), Median(raw_rates)};

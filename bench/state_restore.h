@@ -30,6 +30,7 @@ struct RestoreOptions {
   size_t value_bytes = 512;
   int runs = 1;
   std::string scratch;  // Where the Brook runs keep their state directories.
+  int broker_pid = 0;   // For the CPU line of each run (0: not printed for the broker).
 };
 
 struct RestoreFigures {
@@ -40,7 +41,9 @@ struct RestoreFigures {
 
 // Fills the changelog, then runs both sides `runs` times, alternating which goes first (the fill
 // leaves the log in the page cache for both); every Brook run has the same application id (so
-// the same changelog) and a fresh state directory. Prints a line per run and the medians.
+// the same changelog) and a fresh state directory. Prints a line per run and the medians, and
+// per run the CPU seconds the broker and this process's busiest threads spent in it (what bounds
+// the ratio on a machine of few cores: both sides share them with the broker).
 Result<RestoreFigures> RunRestore(const std::string& bootstrap, const RestoreOptions& options);
 
 }  // namespace brook::bench
