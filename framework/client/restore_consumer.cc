@@ -5,7 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "framework/client/kafka_config.h"
@@ -41,7 +45,71 @@ RawRecord ToRawRecord(rd_kafka_message_t* message) {
   return record;
 }
 
+// How long the waker's watermark query may take; it bounds how long the destructor waits.
+constexpr int kWakeQueryTimeoutMs = 500;
+
 }  // namespace
+
+// The background thread that wakes librdkafka's fetcher (see the class comment).
+class RestoreConsumer::FetchWaker {
+ public:
+  explicit FetchWaker(rd_kafka_t* handle) : handle_(handle), thread_([this] { Run(); }) {}
+  ~FetchWaker() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wanted_.notify_one();
+    thread_.join();
+  }
+
+  void SetPartitions(const std::set<TopicPartition>& partitions) {
+    std::lock_guard lock(mutex_);
+    partitions_.assign(partitions.begin(), partitions.end());
+  }
+
+  uint64_t queries() const { return queries_.load(std::memory_order_relaxed); }
+
+  // Does not block: a request while a query is in flight is served by the next query.
+  void Request() {
+    {
+      std::lock_guard lock(mutex_);
+      requested_ = true;
+    }
+    wanted_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      wanted_.wait(lock, [this] { return stop_ || (requested_ && !partitions_.empty()); });
+      if (stop_) return;
+      requested_ = false;
+      const TopicPartition partition = partitions_[next_++ % partitions_.size()];
+      lock.unlock();
+      queries_.fetch_add(1, std::memory_order_relaxed);
+      int64_t low = 0;
+      int64_t high = 0;
+      // The answer does not matter, only that the requests reach the leader's broker thread.
+      rd_kafka_query_watermark_offsets(handle_, partition.topic.c_str(), partition.partition, &low,
+                                       &high, kWakeQueryTimeoutMs);
+      lock.lock();
+    }
+  }
+
+  rd_kafka_t* const handle_;
+  std::mutex mutex_;
+  std::condition_variable wanted_;
+  bool stop_ = false;
+  bool requested_ = false;
+  std::vector<TopicPartition> partitions_;
+  size_t next_ = 0;
+  std::atomic<uint64_t> queries_{0};
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+RestoreConsumer::RestoreConsumer() = default;
 
 Result<std::unique_ptr<RestoreConsumer>> RestoreConsumer::Create(const Properties& properties) {
   if (!properties.contains("group.id")) {
@@ -68,6 +136,7 @@ Result<std::unique_ptr<RestoreConsumer>> RestoreConsumer::Create(const Propertie
 
 RestoreConsumer::~RestoreConsumer() {
   if (handle_ == nullptr) return;
+  waker_.reset();
   if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);
   rd_kafka_assign(handle_, nullptr);
   rd_kafka_consumer_close(handle_);
@@ -80,7 +149,14 @@ Status RestoreConsumer::Assign(const std::map<TopicPartition, int64_t>& start) {
     offsets[partition] = offset < 0 ? RD_KAFKA_OFFSET_BEGINNING : offset;
   }
   PartitionListPtr list = ToPartitionList(offsets);
-  return KafkaStatus(rd_kafka_assign(handle_, list.get()), fmt::format("[{}] assign", name_));
+  BROOK_RETURN_IF_ERROR(
+      KafkaStatus(rd_kafka_assign(handle_, list.get()), fmt::format("[{}] assign", name_)));
+  assigned_.clear();
+  for (const auto& [partition, offset] : offsets) assigned_.insert(partition);
+  behind_ = assigned_;
+  if (waker_ == nullptr && !behind_.empty()) waker_ = std::make_unique<FetchWaker>(handle_);
+  if (waker_ != nullptr) waker_->SetPartitions(behind_);
+  return Status::Ok();
 }
 
 Result<int64_t> RestoreConsumer::EndOffset(const TopicPartition& partition,
@@ -94,11 +170,18 @@ Result<int64_t> RestoreConsumer::EndOffset(const TopicPartition& partition,
   return high;
 }
 
+uint64_t RestoreConsumer::FetchWakeups() const { return waker_ == nullptr ? 0 : waker_->queries(); }
+
 Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds timeout,
                                                       size_t max_records) {
   Polled polled;
   polled.records.reserve(std::min(max_records, kMaxBatch));
   if (queue_ == nullptr) queue_ = rd_kafka_queue_get_consumer(handle_);
+  // Records left to fetch: the fetcher may have stopped at the queue limits, or will.
+  if (!behind_.empty() && waker_ != nullptr) waker_->Request();
+  bool behind_changed = false;
+  const rd_kafka_topic_t* last_topic = nullptr;  // of the last record: runs of one partition
+  int32_t last_partition = -1;
   std::vector<rd_kafka_message_t*> messages(std::min(max_records, kMaxBatch));
   const Clock::time_point deadline = Clock::now() + timeout;
   while (polled.records.size() < max_records) {
@@ -120,11 +203,23 @@ Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds 
       rd_kafka_message_t* message = messages[i];
       const rd_kafka_resp_err_t err = message->err;
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (message->rkt != last_topic || message->partition != last_partition) {
+          last_topic = message->rkt;
+          last_partition = message->partition;
+          // Behind again if its end was reported before: the partition has grown. (A record
+          // of a partition no longer assigned, still queued, is not.)
+          TopicPartition partition{rd_kafka_topic_name(message->rkt), message->partition};
+          if (assigned_.contains(partition)) {
+            behind_changed |= behind_.insert(std::move(partition)).second;
+          }
+        }
         polled.records.push_back(ToRawRecord(message));
         continue;
       }
       if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         polled.reached_end.push_back({rd_kafka_topic_name(message->rkt), message->partition});
+        behind_changed |= behind_.erase(polled.reached_end.back()) > 0;
+        last_topic = nullptr;
         rd_kafka_message_destroy(message);
         continue;
       }
@@ -144,6 +239,7 @@ Result<RestoreConsumer::Polled> RestoreConsumer::Poll(std::chrono::milliseconds 
     }
     if (fatal) return *fatal;
   }
+  if (behind_changed && waker_ != nullptr) waker_->SetPartitions(behind_);
   return polled;
 }
 
