@@ -49,11 +49,6 @@ struct SerdeDefaults {
 // "Int64" for int64_t, "std::string", or the demangled name of any other type.
 std::string TypeName(std::type_index type);
 
-template <typename T>
-struct IsOptional : std::false_type {};
-template <typename T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
 // `given` if set, else the default when it has type T; for T = std::optional<U>, also a
 // default of type U, wrapped as Serdes::Optional would (nullopt is a Kafka null). Else throws
 // TopologyException naming the node, the role ("key" or "value") and what to set.

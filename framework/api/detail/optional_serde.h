@@ -3,10 +3,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "framework/api/serde.h"
 
 namespace brook::streams::detail {
+
+// Whether T is a std::optional (its serde may wrap a serde of T::value_type).
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
 
 // Serdes::Optional's serde: nullopt <-> Kafka null, any other value through `inner`. Here, not
 // in serdes.h, so ResolveSerde can wrap a default serde of T for a node of std::optional<T>.
