@@ -629,8 +629,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       if (!created.ok()) {
         throw StreamsException("cannot create global topics: " + created.ToString());
       }
-      log_->info("[{}] created global topics {} on the embedded broker", client_id_,
-                 Join(missing));
+      log_->info("[{}] created global topics {} on the embedded broker", client_id_, Join(missing));
       counts = (*admin)->PartitionCounts(topics, kAdminTimeout);
       if (!counts.ok()) {
         throw StreamsException("cannot read topic metadata: " + counts.status().ToString());
@@ -658,7 +657,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.rocksdb_resources = rocksdb_resources_.get();
     std::weak_ptr<Impl> weak = weak_from_this();
     options.on_exit = [weak, name = options.name](std::exception_ptr error) {
-      if (auto impl = weak.lock()) impl->OnThreadExit(name, error);
+      if (auto impl = weak.lock()) impl->OnThreadExit(name, /*global=*/true, error);
     };
     auto thread = framework::runtime::GlobalStreamThread::Create(std::move(options));
     if (!thread.ok()) {
@@ -711,7 +710,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       if (auto impl = weak.lock()) impl->OnThreadStateChange();
     };
     options.on_exit = [weak, name = options.name](std::exception_ptr error) {
-      if (auto impl = weak.lock()) impl->OnThreadExit(name, error);
+      if (auto impl = weak.lock()) impl->OnThreadExit(name, /*global=*/false, error);
     };
     auto thread = StreamThread::Create(std::move(options));
     if (!thread.ok()) {
@@ -739,7 +738,10 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     SetState(next);
   }
 
-  void OnThreadExit(const std::string& name, std::exception_ptr error) {
+  // A thread that died of `error` (none: it ended normally). The handler chooses; the global
+  // thread cannot be replaced (its stores would need a new bootstrap under the stream tasks
+  // reading them), so REPLACE_THREAD for it shuts the client down, as in Kafka Streams.
+  void OnThreadExit(const std::string& name, bool global, std::exception_ptr error) {
     if (!error) return;
     std::string message = "unknown error";
     StreamThreadExceptionResponse response = StreamThreadExceptionResponse::kShutdownClient;
@@ -762,7 +764,10 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       }
     } catch (...) {
     }
-    if (response == StreamThreadExceptionResponse::kReplaceThread) {
+    if (response == StreamThreadExceptionResponse::kReplaceThread && global) {
+      log_->warn("[{}] the global thread cannot be replaced; shutting the client down instead",
+                 client_id_);
+    } else if (response == StreamThreadExceptionResponse::kReplaceThread) {
       log_->warn("[{}] {} died ({}); replacing it", client_id_, name, message);
       try {
         auto thread = MakeThread();

@@ -1,10 +1,13 @@
 // Global tables run by KafkaStreams against the in-process broker: the bootstrap before the
 // stream threads start, the global thread following updates, the checkpoint a restart resumes
-// from, interactive queries, and a clear error for a missing global topic.
+// from, interactive queries, a clear error for a missing global topic, and the client shut
+// down when the global thread dies (it is never replaced).
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -12,7 +15,10 @@
 
 #include "framework/api/composite_read_only_key_value_store.h"
 #include "framework/api/kafka_streams.h"
+#include "framework/api/processor.h"
+#include "framework/api/serdes.h"
 #include "operators/dsl/streams_builder.h"
+#include "statestore/api/stores.h"
 #include "tests/operators/dsl/dsl_test_util.h"
 #include "tests/operators/dsl_e2e_fixture.h"
 
@@ -163,6 +169,60 @@ TEST_F(GlobalTableE2ETest, AMissingGlobalTopicFailsStartNamingIt) {
     EXPECT_NE(S(e.what()).find("gm-no-such-topic"), S::npos) << e.what();
   }
   streams.close(10s);
+}
+
+// Writes each record to the global store "g"; a value of "boom" throws.
+class FailingGlobalUpdater final : public ContextualProcessor<S, S, Void, Void> {
+ public:
+  void init(ProcessorContext<Void, Void>& context) override {
+    ContextualProcessor<S, S, Void, Void>::init(context);
+    store_ = &context.getStateStore<KeyValueStore<S, S>>("g");
+  }
+  void process(const Record<S, S>& record) override {
+    if (record.value() == "boom") throw std::runtime_error("global update failed: boom");
+    store_->put(record.key(), record.value());
+  }
+
+ private:
+  KeyValueStore<S, S>* store_ = nullptr;
+};
+
+// Kafka Streams does not replace a dead global thread: REPLACE_THREAD shuts the client down.
+TEST_F(GlobalTableE2ETest, ReplaceThreadForADeadGlobalThreadShutsTheClientDown) {
+  CreateTopic("gx-global", 1);
+  CreateTopic("gx-in", 1);
+  CreateTopic("gx-out", 1);
+  Topology topology;
+  topology.addGlobalStore<S, S>(Stores::keyValueStoreBuilder(Stores::inMemoryKeyValueStore("g"),
+                                                             Serdes::String(), Serdes::String())
+                                    .withLoggingDisabled(),
+                                "global-source", Serdes::String(), Serdes::String(), "gx-global",
+                                "global-updater",
+                                [] { return std::make_unique<FailingGlobalUpdater>(); });
+  topology.addSource<S, S>("in", {"gx-in"}, Serdes::String(), Serdes::String());
+  topology.addSink<S, S>("out", "gx-out", Serdes::String(), Serdes::String(), {"in"});
+  KafkaStreams streams(topology, Config("gx-app"));
+  auto errors = std::make_shared<std::vector<S>>();
+  auto errors_mutex = std::make_shared<std::mutex>();
+  streams.setUncaughtExceptionHandler([errors, errors_mutex](const std::exception& e) {
+    std::lock_guard lock(*errors_mutex);
+    errors->push_back(e.what());
+    return StreamThreadExceptionResponse::kReplaceThread;
+  });
+  streams.start();
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kRunning; }));
+  Send("gx-global", {{"k", OptS("boom")}});
+  EXPECT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kError; }))
+      << "state " << KafkaStreams::stateName(streams.state());
+  {
+    std::lock_guard lock(*errors_mutex);
+    ASSERT_EQ(errors->size(), 1u);
+    EXPECT_NE(errors->front().find("boom"), S::npos) << errors->front();
+  }
+  for (const ThreadMetadata& thread : streams.metadataForLocalThreads()) {
+    EXPECT_EQ(thread.threadName.find("StreamThread-2"), S::npos) << "no stream thread replaces it";
+  }
+  streams.close(30s);
 }
 
 }  // namespace
