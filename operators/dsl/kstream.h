@@ -485,8 +485,9 @@ class KStream {
   // larger of the two timestamps. Each side keeps its records in a window store retaining
   // duplicates (size before + after, retention size + grace, logged unless StreamJoined says
   // not; names "<KSTREAM-JOINTHIS-n>-store"/"<KSTREAM-JOINOTHER-n>-store", or StreamJoined's
-  // store name + "-this-join-store"/"-other-join-store"). A record arriving after its window
-  // closed (t + after + grace < stream time) is dropped. Both streams must be co-partitioned
+  // store name + "-this-join-store"/"-other-join-store"). A late record joins what the other
+  // side's store still retains in its window, as in Kafka: nothing once it is later than the
+  // retention behind that store's latest time. Both streams must be co-partitioned
   // (KafkaStreams::start refuses topics of different counts); a key-changed stream is
   // repartitioned first ("<StreamJoined name>-left|right-repartition", else "<its node
   // name>-repartition") into the other side's partition count (both repartitioned: the larger
@@ -629,11 +630,10 @@ class KStream {
 
     AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, V, V>>(
         this_windowed, std::vector<std::string>{self.name_},
-        p::StreamJoinWindowSupplier<K, V>(this_store, windows.afterMs(), windows.gracePeriodMs())));
+        p::StreamJoinWindowSupplier<K, V>(this_store)));
     AddNode(std::make_shared<detail::FixedKeyProcessorFactory<K, VO, VO>>(
         other_windowed, std::vector<std::string>{that.name_},
-        p::StreamJoinWindowSupplier<K, VO>(other_store, windows.beforeMs(),
-                                           windows.gracePeriodMs())));
+        p::StreamJoinWindowSupplier<K, VO>(other_store)));
     auto shared =
         std::make_shared<const typename p::StreamStreamJoinProcessor<K, V, VO, VR, true>::Joiner>(
             joiner);

@@ -42,10 +42,13 @@ namespace brook::operators::processors {
 // 1000 ms by default, 0 under the TopologyTestDriver). A record whose own window already closed on
 // the join's stream time (t + after < stream time) is forwarded with nullopt at once, not stored.
 //
-// Late records: a record whose window closed past the grace (t + after + grace < the task's
-// stream time) is dropped, logged and counted (the task's dropped-records-total). Kafka instead
-// leaves that to the window stores' retention. Null values are dropped; a null key is dropped
-// too, except by an outer side, which forwards joiner(value, nullopt) at once.
+// Late records, as in Kafka: nothing here drops them. A record joins whatever the other side's
+// window store still holds in its window; that store keeps records back to its retention
+// (before + after + grace) behind the latest time it has seen, so a record late by more than
+// that finds nothing (and its own store does not keep it). An outer side forwards such a record
+// with nullopt at once, its window having closed. Null values are dropped, logged and counted
+// (the task's dropped-records-total); a null key is dropped too, except by an outer side, which
+// forwards joiner(value, nullopt) at once.
 //
 // kThisIsLeft: whether this is the join's left (this) side, which decides how records are
 // stored in the outer store.
@@ -107,11 +110,6 @@ class StreamStreamJoinProcessor final : public streams::ContextualProcessor<K, V
       } else {
         Drop("a null key", timestamp);
       }
-      return;
-    }
-    const int64_t stream_time = std::max(this->context().currentStreamTimeMs(), timestamp);
-    if (timestamp + params_.after_ms + params_.grace_ms < stream_time) {
-      Drop("its join window closed", timestamp);
       return;
     }
     if (outer_store_ != nullptr && timestamp == tracker_->stream_time) {

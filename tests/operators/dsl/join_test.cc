@@ -235,7 +235,10 @@ TEST(DslStreamStreamJoinTest, BeforeAndAfterBoundTheWindowOnEachSide) {
   EXPECT_EQ(in.Read(), (Results{{"k=c+v-same", 100}, {"k=c+v-late", 105}}));
 }
 
-TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
+// Late records as in Kafka: nothing drops them in the join; each joins what the other side's
+// window store still retains (retention = before + after + grace = 25 ms behind the latest time
+// that store has seen).
+TEST(DslStreamStreamJoinTest, LateRecordsJoinWhatTheOtherSidesStoreStillRetains) {
   TwoStreams t;
   t.clicks
       .join(
@@ -247,12 +250,36 @@ TEST(DslStreamStreamJoinTest, RecordsPastTheGraceAreDropped) {
   StreamInputs in(driver);
   in.clicks.pipeInput("k", "c1", 100);
   in.views.pipeInput("other", "v", 120);  // stream time 120
-  in.views.pipeInput("k", "v1", 106);     // 106 + 10 + 5 >= 120: still within the grace
-  in.views.pipeInput("other", "v", 200);  // stream time 200
-  in.views.pipeInput("k", "v2", 105);     // late: dropped, joins nothing
-  in.clicks.pipeInput("k", "c2", 104);    // late too
-  EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 106}}));
-  EXPECT_EQ(DroppedRecords(driver), 2);
+  in.views.pipeInput("k", "v1", 106);     // joins c1 (the clicks' store keeps times >= 76)
+  in.views.pipeInput("other", "v", 200);  // stream time 200; the views' store keeps >= 176
+  in.views.pipeInput("k", "v3", 178);     // no click in [168, 188]
+  // 180 + 10 + 5 < 200: past the join's grace, but v3 is still in the views' store.
+  in.clicks.pipeInput("k", "c3", 180);
+  in.views.pipeInput("k", "v2", 105);   // older than the views' store keeps: not kept; the
+                                        // clicks' store keeps >= 156: c1 is gone
+  in.clicks.pipeInput("k", "c2", 104);  // finds nothing either (v1 is gone, v2 never kept)
+  EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 106}, {"k=c3+v3", 180}}));
+}
+
+// A left join's late record that finds nothing is forwarded with nullopt at once, its window
+// having closed on the join's stream time.
+TEST(DslStreamStreamJoinTest, ALeftJoinsLateRecordWithoutPartnerIsForwardedAtOnce) {
+  TwoStreams t;
+  t.clicks
+      .leftJoin(
+          t.views,
+          [](const S& click, const std::optional<S>& view) {
+            return click + "+" + view.value_or("none");
+          },
+          JoinWindows::ofTimeDifferenceAndGrace(std::chrono::milliseconds(10),
+                                                std::chrono::milliseconds(5)))
+      .to("out", StringProduced());
+  TopologyTestDriver driver(t.builder.build(), Config());
+  StreamInputs in(driver);
+  in.views.pipeInput("k", "v1", 195);
+  in.clicks.pipeInput("k", "c1", 200);  // joins v1
+  in.clicks.pipeInput("k", "c2", 150);  // late, nothing in [140, 160]: c2+none now
+  EXPECT_EQ(in.Read(), (Results{{"k=c1+v1", 200}, {"k=c2+none", 150}}));
 }
 
 TEST(DslStreamStreamJoinTest, LeftJoinEmitsUnmatchedRecordsOnlyOnceTheirWindowClosed) {
