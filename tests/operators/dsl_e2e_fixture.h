@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +50,19 @@ class DslE2ETest : public framework::client::ClientTest {
     ASSERT_NE(producer, nullptr);
     for (const auto& [key, value] : records) {
       ASSERT_TRUE(producer->Send(Record(topic, -1, key, value, timestamp)).ok());
+    }
+    ASSERT_TRUE(producer->Flush(10s).ok());
+    ASSERT_TRUE(producer->TakeDeliveryErrors().empty());
+  }
+
+  // Sends each (key, value) keyed to its partition; a value of nullopt is a tombstone.
+  static void SendOptional(
+      const std::string& topic,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& records) {
+    auto producer = MakeProducer();
+    ASSERT_NE(producer, nullptr);
+    for (const auto& [key, value] : records) {
+      ASSERT_TRUE(producer->Send(Record(topic, -1, key, value)).ok());
     }
     ASSERT_TRUE(producer->Flush(10s).ok());
     ASSERT_TRUE(producer->TakeDeliveryErrors().empty());

@@ -34,17 +34,6 @@ using OptS = std::optional<S>;
 
 class GlobalTableE2ETest : public DslE2ETest {
  protected:
-  // Sends each (key, value) to `topic`; a value of nullopt is a tombstone.
-  static void Send(const std::string& topic, const std::vector<std::pair<S, OptS>>& records) {
-    auto producer = MakeProducer();
-    ASSERT_NE(producer, nullptr);
-    for (const auto& [key, value] : records) {
-      ASSERT_TRUE(producer->Send(Record(topic, -1, key, value)).ok());
-    }
-    ASSERT_TRUE(producer->Flush(10s).ok());
-    ASSERT_TRUE(producer->TakeDeliveryErrors().empty());
-  }
-
   // The value the running application's global store has for `key`.
   static OptS Lookup(KafkaStreams& streams, const S& store, const S& key) {
     auto view = streams.store<ReadOnlyKeyValueStore<S, ValueAndTimestamp<S>>>(store);
@@ -85,11 +74,11 @@ TEST_F(GlobalTableE2ETest, BootstrapsBeforeProcessingAndFollowsUpdates) {
   for (int c = 0; c < 20; ++c) {
     customers.emplace_back("c" + std::to_string(c), "name" + std::to_string(c));
   }
-  Send("ge-customers", customers);
+  SendOptional("ge-customers", customers);
   std::vector<std::pair<S, OptS>> orders;
   for (int o = 0; o < 40; ++o)
     orders.emplace_back("o" + std::to_string(o), "c" + std::to_string(o % 20));
-  Send("ge-orders", orders);
+  SendOptional("ge-orders", orders);
 
   KafkaStreams streams(EnrichTopology("ge-customers", "ge-orders", "ge-out"), Config("ge-app"));
   streams.start();
@@ -105,12 +94,12 @@ TEST_F(GlobalTableE2ETest, BootstrapsBeforeProcessingAndFollowsUpdates) {
 
   ASSERT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kRunning; }));
   EXPECT_EQ(Lookup(streams, "customers", "c7"), OptS("name7"));
-  Send("ge-customers", {{"c1", OptS("renamed")}, {"c2", std::nullopt}});
+  SendOptional("ge-customers", {{"c1", OptS("renamed")}, {"c2", std::nullopt}});
   ASSERT_TRUE(WaitFor([&] {
     return Lookup(streams, "customers", "c1") == OptS("renamed") &&
            Lookup(streams, "customers", "c2") == std::nullopt;
   }));
-  Send("ge-orders", {{"late-1", OptS("c1")}, {"late-2", OptS("c2")}});
+  SendOptional("ge-orders", {{"late-1", OptS("c1")}, {"late-2", OptS("c2")}});
   auto late = PollRecords(*consumer, 2, 30s);
   EXPECT_TRUE(streams.close(30s));
   std::map<S, S> by_order;
@@ -126,7 +115,7 @@ TEST_F(GlobalTableE2ETest, RestartResumesFromTheCheckpoint) {
   CreateTopic("gr-customers", 2);
   CreateTopic("gr-orders", 1);
   CreateTopic("gr-out", 1);
-  Send("gr-customers", {{"a", OptS("1")}, {"b", OptS("2")}, {"c", OptS("3")}});
+  SendOptional("gr-customers", {{"a", OptS("1")}, {"b", OptS("2")}, {"c", OptS("3")}});
   const auto checkpoint = state_dir_ / "gr-app" / "global" / ".checkpoint";
   {
     KafkaStreams streams(EnrichTopology("gr-customers", "gr-orders", "gr-out"), Config("gr-app"));
@@ -142,7 +131,7 @@ TEST_F(GlobalTableE2ETest, RestartResumesFromTheCheckpoint) {
   EXPECT_NE(first.str().find("gr-customers 0 "), S::npos) << first.str();
   EXPECT_NE(first.str().find("gr-customers 1 "), S::npos) << first.str();
 
-  Send("gr-customers", {{"a", std::nullopt}, {"d", OptS("4")}});
+  SendOptional("gr-customers", {{"a", std::nullopt}, {"d", OptS("4")}});
   KafkaStreams streams(EnrichTopology("gr-customers", "gr-orders", "gr-out"), Config("gr-app"));
   streams.start();
   ASSERT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kRunning; }));
@@ -211,7 +200,7 @@ TEST_F(GlobalTableE2ETest, ReplaceThreadForADeadGlobalThreadShutsTheClientDown) 
   });
   streams.start();
   ASSERT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kRunning; }));
-  Send("gx-global", {{"k", OptS("boom")}});
+  SendOptional("gx-global", {{"k", OptS("boom")}});
   EXPECT_TRUE(WaitFor([&] { return streams.state() == KafkaStreams::State::kError; }))
       << "state " << KafkaStreams::stateName(streams.state());
   {

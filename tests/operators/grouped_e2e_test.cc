@@ -33,17 +33,6 @@ class GroupedE2ETest : public DslE2ETest {
     return config;
   }
 
-  // Sends each (key, value) keyed to its partition; a value of nullopt is a tombstone.
-  static void SendOptional(const S& topic, const std::vector<std::pair<S, OptS>>& records) {
-    auto producer = MakeProducer();
-    ASSERT_NE(producer, nullptr);
-    for (const auto& [key, value] : records) {
-      ASSERT_TRUE(producer->Send(Record(topic, -1, key, value)).ok());
-    }
-    ASSERT_TRUE(producer->Flush(10s).ok());
-    ASSERT_TRUE(producer->TakeDeliveryErrors().empty());
-  }
-
   // Reads `topic` (read_committed) until the latest count of each key equals `expected`, or
   // 60 s passed; returns the latest counts read.
   static std::map<S, int64_t> ReadCounts(const S& topic, const std::map<S, int64_t>& expected) {
