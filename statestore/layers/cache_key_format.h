@@ -15,34 +15,37 @@ namespace brook::statestore {
 namespace cache_key {
 
 inline void AppendKey(std::string& out, std::string_view key) {
-  for (char c : key) {
-    out.push_back(c);
-    if (c == '\0') out.push_back('\xff');
+  // Runs between zero bytes are appended whole; most keys have no zero byte at all.
+  for (size_t zero = key.find('\0'); zero != std::string_view::npos; zero = key.find('\0')) {
+    out.append(key.data(), zero + 1);
+    out.push_back('\xff');
+    key.remove_prefix(zero + 1);
   }
-  out.push_back('\0');
-  out.push_back('\x01');
+  out.append(key);
+  out.append("\0\x01", 2);
 }
 
 inline void AppendTime(std::string& out, int64_t time) {
   uint64_t bits = static_cast<uint64_t>(time) ^ (uint64_t{1} << 63);
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(bits >> shift));
+  char bytes[8];
+  for (int i = 7; i >= 0; --i, bits >>= 8) bytes[i] = static_cast<char>(bits);
+  out.append(bytes, 8);
 }
 
 // Reads what AppendKey wrote at the front of `in` and removes it; false when malformed.
 inline bool ReadKey(std::string_view& in, std::string& key) {
   key.clear();
-  for (size_t i = 0; i + 1 < in.size(); ++i) {
-    if (in[i] != '\0') {
-      key.push_back(in[i]);
-      continue;
-    }
-    if (in[i + 1] == '\x01') {
-      in.remove_prefix(i + 2);
+  std::string_view rest = in;
+  for (size_t zero = rest.find('\0'); zero != std::string_view::npos; zero = rest.find('\0')) {
+    if (zero + 1 >= rest.size()) return false;
+    key.append(rest.data(), zero);
+    if (rest[zero + 1] == '\x01') {
+      in = rest.substr(zero + 2);
       return true;
     }
-    if (in[i + 1] != '\xff') return false;
+    if (rest[zero + 1] != '\xff') return false;
     key.push_back('\0');
-    ++i;
+    rest.remove_prefix(zero + 2);
   }
   return false;
 }

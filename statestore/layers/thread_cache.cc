@@ -58,13 +58,13 @@ const ThreadCache::Entry* ThreadCache::Get(const std::string& ns, std::string_vi
     ++misses_;
     return nullptr;
   }
-  auto it = cache->second->entries.find(key);
-  if (it == cache->second->entries.end()) {
+  auto it = cache->second->index.find(key);
+  if (it == cache->second->index.end()) {
     ++misses_;
     return nullptr;
   }
   ++hits_;
-  Node* node = &it->second;
+  Node* node = it->second;
   if (node != lru_head_) {
     LruUnlink(node);
     LruPushFront(node);
@@ -74,22 +74,24 @@ const ThreadCache::Entry* ThreadCache::Get(const std::string& ns, std::string_vi
 
 void ThreadCache::Put(const std::string& ns, std::string key, Entry entry) {
   NamedCache& cache = GetOrCreate(ns);
-  // One search of the map whether the key is new or not.
-  auto [it, inserted] = cache.entries.try_emplace(std::move(key));
-  Node* node = &it->second;
-  if (inserted) {
-    node->cache = &cache;
-    node->key = &it->first;
-    ++entries_;
-  } else {
-    size_bytes_ -= EntrySize(it->first, node->entry);
+  Node* node = nullptr;
+  if (auto found = cache.index.find(key); found != cache.index.end()) {
+    node = found->second;
+    size_bytes_ -= EntrySize(*node->key, node->entry);
     if (node->entry.dirty) DirtyUnlink(cache, node);
     LruUnlink(node);
+  } else {
+    auto it = cache.entries.try_emplace(std::move(key)).first;
+    node = &it->second;
+    node->cache = &cache;
+    node->key = &it->first;
+    cache.index.emplace(std::string_view(it->first), node);
+    ++entries_;
   }
   node->entry = std::move(entry);
   LruPushFront(node);
   if (node->entry.dirty) DirtyPushBack(cache, node);
-  size_bytes_ += EntrySize(it->first, node->entry);
+  size_bytes_ += EntrySize(*node->key, node->entry);
   MaybeEvict();
 }
 
@@ -143,6 +145,7 @@ void ThreadCache::Erase(NamedCache& cache, EntryMap::iterator it) {
   size_bytes_ -= EntrySize(it->first, node->entry);
   if (node->entry.dirty) DirtyUnlink(cache, node);
   LruUnlink(node);
+  cache.index.erase(std::string_view(it->first));
   cache.entries.erase(it);
   --entries_;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -103,7 +104,10 @@ class ThreadCache {
   using EntryMap = std::map<std::string, Node, std::less<>>;
   struct NamedCache {
     std::string name;
-    EntryMap entries;
+    EntryMap entries;  // key order, for ranges
+    // The same nodes by key (views of the map's keys), so that Get and Put of a cached key do not
+    // walk the ordered map: a point lookup is the cache's hot path, a range the rare one.
+    std::unordered_map<std::string_view, Node*> index;
     Node* dirty_head = nullptr;  // oldest write
     Node* dirty_tail = nullptr;
     FlushListener listener;
@@ -124,7 +128,7 @@ class ThreadCache {
 
   int64_t max_bytes_;
   int64_t size_bytes_ = 0;
-  std::map<std::string, std::unique_ptr<NamedCache>, std::less<>> caches_;
+  std::unordered_map<std::string, std::unique_ptr<NamedCache>> caches_;
   Node* lru_head_ = nullptr;  // most recently used
   Node* lru_tail_ = nullptr;  // least recently used: the next victim
   int64_t entries_ = 0;
