@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "framework/api/detail/node.h"
 #include "framework/api/detail/node_factory.h"
+#include "framework/api/detail/read_only_store.h"
 #include "framework/api/punctuation.h"
 #include "framework/api/record.h"
 #include "framework/api/task_id.h"
@@ -75,7 +77,9 @@ class ProcessingContext {
   // close(); the runtime opened (and restored) it before init(). Throws StreamsException when
   // the processor is not connected to the store (Topology::addStateStore's processor names,
   // connectProcessorAndStateStores, or the stores given to KStream::process) or when the store
-  // is not an S.
+  // is not an S. A global store comes back read-only (as in Kafka): its writes, init, flush
+  // and close throw StreamsException("Global store is read only: <name>"); only the global
+  // store's own processor writes it.
   template <typename S>
   S& getStateStore(const std::string& name) const {
     StateStore& store = node_->task().GetStateStore(node_->self(), name);
@@ -84,6 +88,12 @@ class ProcessingContext {
       throw StreamsException("Processor " + node_->self()->name() + " asked for StateStore " +
                              name + " as " + detail::TypeName(typeid(S)) + ", but it is a " +
                              detail::TypeName(typeid(store)));
+    }
+    using ReadOnly = typename detail::ReadOnlyView<S>::Decorator;
+    if constexpr (!std::is_void_v<ReadOnly>) {
+      if (node_->task().IsReadOnlyGlobalStore(name)) {
+        return node_->ReadOnlyView<ReadOnly>(name, *typed);
+      }
     }
     return *typed;
   }

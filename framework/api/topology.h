@@ -108,7 +108,7 @@ class Topology {
   // the store; KafkaStreams restores the store by replaying the topic through it before the
   // stream threads start, then keeps it up to date on a global thread, and the test driver
   // updates it as soon as a record is piped to the topic. Any processor may read the store by
-  // name (ProcessingContext::getStateStore) without being connected to it; it must not write it.
+  // name (ProcessingContext::getStateStore) without being connected to it, read-only.
   template <typename K, typename V>
   Topology& addGlobalStore(const AbstractStoreBuilder& builder, const std::string& source_name,
                            SerdePtr<K> key_serde, SerdePtr<V> value_serde,

@@ -304,6 +304,10 @@ void StreamTask::Send(const streams::detail::OutgoingRecord& record) {
   collector_->Send(id_, record);
 }
 
+bool StreamTask::IsReadOnlyGlobalStore(const std::string& name) const {
+  return options_.global_store && options_.global_store(name) != nullptr;
+}
+
 streams::StateStore& StreamTask::GetStateStore(const streams::detail::NodeInstance* node,
                                                const std::string& name) {
   if (options_.global_store) {

@@ -185,6 +185,7 @@ class StreamTask final : private streams::detail::TaskContext {
   void Send(const streams::detail::OutgoingRecord& record) override;
   streams::StateStore& GetStateStore(const streams::detail::NodeInstance* node,
                                      const std::string& name) override;
+  bool IsReadOnlyGlobalStore(const std::string& name) const override;
   void RecordDropped() override {
     counters_->dropped_records.fetch_add(1, std::memory_order_relaxed);
   }

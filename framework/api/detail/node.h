@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <utility>
 #include <vector>
 
 #include "framework/api/errors.h"
@@ -57,6 +59,9 @@ class TaskContext {
   // The task's instance of the store `name` (its outermost layer), for `node`. Throws
   // StreamsException when `node` is not connected to that store (Kafka's message).
   virtual StateStore& GetStateStore(const NodeInstance* node, const std::string& name) = 0;
+  // True when GetStateStore(name) is a global store that this task only reads (a stream task's
+  // view of it; the global task that keeps it up to date writes it).
+  virtual bool IsReadOnlyGlobalStore(const std::string& /*name*/) const { return false; }
   // Counts one record dropped on purpose in the task's dropped-records metric.
   virtual void RecordDropped() = 0;
   // Processor metadata (Kafka's ProcessorMetadata): named values the task commits with its
@@ -90,10 +95,20 @@ class NodeContext {
   // Hands `record` to the child named `child`; throws StreamsException for an unknown name.
   void ForwardTo(const void* record, std::string_view child);
 
+  // The read-only Decorator (a subclass of S) of `store`, made on first use and kept as long as
+  // the node (ProcessingContext::getStateStore of a global store).
+  template <typename Decorator, typename S>
+  S& ReadOnlyView(const std::string& name, S& store) {
+    std::shared_ptr<StateStore>& view = read_only_views_[{name, std::type_index(typeid(S))}];
+    if (!view) view = std::make_shared<Decorator>(store);
+    return *static_cast<Decorator*>(view.get());
+  }
+
  private:
   TaskContext* task_;
   NodeInstance* self_;
   std::vector<NodeInstance*> children_;
+  std::map<std::pair<std::string, std::type_index>, std::shared_ptr<StateStore>> read_only_views_;
 };
 
 // A node of one task's topology: a source, a processor or a sink.

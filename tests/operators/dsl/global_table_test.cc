@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -406,6 +407,66 @@ TEST(GlobalStoreTopologyTest, AProcessorReadsAGlobalStoreWithoutBeingConnectedTo
   KeyValueStore<S, S>* rates_store = driver.getKeyValueStore<S, S>("rates");
   ASSERT_NE(rates_store, nullptr);
   EXPECT_EQ(rates_store->get("eur"), OptS("2"));
+}
+
+// Kafka's ReadOnlyDecorator: a stream processor reads a global store but cannot change it; the
+// global store's own processor still updates it.
+TEST(GlobalStoreTopologyTest, AStreamProcessorGetsTheGlobalStoreReadOnly) {
+  Topology topology;
+  AddGlobalStore(topology, "rates", "rates-source", "rates", "rates-updater");
+  // For each record, tries every write of the global store and forwards what happened: the
+  // error messages, or "wrote" for a write that went through.
+  class Writer final : public ContextualProcessor<S, S, S, S> {
+   public:
+    void init(ProcessorContext<S, S>& context) override {
+      ContextualProcessor<S, S, S, S>::init(context);
+      rates_ = &context.getStateStore<KeyValueStore<S, S>>("rates");
+    }
+    void process(const Record<S, S>& record) override {
+      const std::vector<std::function<void()>> writes = {
+          [&] { rates_->put(record.key(), record.value()); },
+          [&] { rates_->putIfAbsent(record.key() + "-new", record.value()); },
+          [&] { rates_->putAll({{record.key(), record.value()}}); },
+          [&] { rates_->remove(record.key()); },
+          [&] { rates_->flush(); },
+          [&] { rates_->close(); },
+      };
+      for (const auto& write : writes) {
+        S outcome = "wrote";
+        try {
+          write();
+        } catch (const StreamsException& e) {
+          outcome = e.what();
+        }
+        context().forward(record.withValue(outcome));
+      }
+      context().forward(record.withValue("read " + rates_->get(record.key()).value_or("none")));
+    }
+
+   private:
+    KeyValueStore<S, S>* rates_ = nullptr;
+  };
+  topology.addSource<S, S>("in", {"in"}, Serdes::String(), Serdes::String())
+      .addProcessor<S, S, S, S>("writer", [] { return std::make_unique<Writer>(); }, {"in"})
+      .addSink<S, S>("sink", "out", Serdes::String(), Serdes::String(), {"writer"});
+  TopologyTestDriver driver(topology, Config());
+  auto rates = driver.createInputTopic("rates", Serdes::String(), Serdes::String());
+  auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
+  auto out = driver.createOutputTopic("out", Serdes::String(), Serdes::String());
+  rates.pipeInput("eur", "2", 1);
+  in.pipeInput("eur", "9", 2);
+  const S read_only = "Global store is read only: rates";
+  EXPECT_EQ(out.readValuesToList(), (std::vector<S>{read_only, read_only, read_only, read_only,
+                                                    read_only, read_only, "read 2"}));
+  KeyValueStore<S, S>* rates_store = driver.getKeyValueStore<S, S>("rates");
+  ASSERT_NE(rates_store, nullptr);
+  EXPECT_EQ(rates_store->get("eur"), OptS("2"));
+  EXPECT_EQ(rates_store->get("eur-new"), std::nullopt);
+  // The global processor writes it as before, and the stream processor reads the new value.
+  rates.pipeInput("eur", "3", 3);
+  EXPECT_EQ(rates_store->get("eur"), OptS("3"));
+  in.pipeInput("eur", "9", 4);
+  EXPECT_EQ(out.readValuesToList().back(), "read 3");
 }
 
 TEST(GlobalStoreTopologyTest, ConnectingAProcessorToAGlobalStoreIsRefused) {
