@@ -52,6 +52,7 @@ StreamTask::StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopolog
       state_manager_(std::move(state)) {
   if (state_manager_ != nullptr) {
     state_manager_->set_timestamp_source([this] { return current_timestamp_; });
+    state_manager_->set_dropped_record_sink([this] { RecordDropped(); });
   }
   if (!options_.wall_clock) options_.wall_clock = SteadyWallClock;
   if (!options_.deserialization_handler) {

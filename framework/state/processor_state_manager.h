@@ -80,6 +80,8 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   void set_timestamp_source(std::function<int64_t()> source) {
     options_.timestamp = std::move(source);
   }
+  // What recordDroppedRecord calls: the task's dropped-records counter.
+  void set_dropped_record_sink(std::function<void()> sink) { dropped_record_ = std::move(sink); }
 
   // The changelog partitions of the logged stores, with where restoration starts.
   std::vector<ChangelogToRestore> Changelogs() const;
@@ -126,6 +128,9 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   void logChange(const std::string& store, std::string_view key,
                  std::optional<std::string_view> value, int64_t timestamp) override;
   int64_t timestamp() const override { return options_.timestamp ? options_.timestamp() : 0; }
+  void recordDroppedRecord() override {
+    if (dropped_record_) dropped_record_();
+  }
   statestore::ThreadCache* threadCache() override { return options_.thread_cache; }
   statestore::RocksDBResources* rocksDBResources() override { return options_.rocksdb_resources; }
 
@@ -146,6 +151,7 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   std::map<TopicPartition, int64_t> CheckpointableOffsets() const;
 
   StateManagerOptions options_;
+  std::function<void()> dropped_record_;
   std::unique_ptr<TaskDirectoryLock> lock_;
   std::filesystem::path dir_;
   OffsetCheckpoint checkpoint_;

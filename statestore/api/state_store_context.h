@@ -75,6 +75,10 @@ class StateStoreContext {
                          std::optional<std::string_view> value, int64_t timestamp) = 0;
   // The timestamp changelog records get: the record being processed, or the punctuation time.
   virtual int64_t timestamp() const = 0;
+  // Counts one record a store dropped on purpose in the task's dropped-records metric: a window
+  // or session put behind the store's retention (Kafka's expired-record sensor). The default
+  // counts nothing (contexts without a task).
+  virtual void recordDroppedRecord() {}
 
   // The stream thread's record cache (statestore.cache.max.bytes); nullptr when it is 0, which
   // turns caching off.

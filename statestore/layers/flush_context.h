@@ -46,6 +46,7 @@ class FlushContext final : public streams::StateStoreContext {
     inner_->logChange(store, key, value, timestamp);
   }
   int64_t timestamp() const override { return override_ ? *override_ : inner_->timestamp(); }
+  void recordDroppedRecord() override { inner_->recordDroppedRecord(); }
   ThreadCache* threadCache() override { return inner_->threadCache(); }
   RocksDBResources* rocksDBResources() override { return inner_->rocksDBResources(); }
 

@@ -21,6 +21,7 @@ InMemorySessionStore::InMemorySessionStore(std::string name, int64_t retention_m
       observed_stream_time_(retention::kNoTime) {}
 
 void InMemorySessionStore::init(streams::StateStoreContext& context, streams::StateStore& root) {
+  context_ = &context;
   entries_.clear();
   by_end_.clear();
   observed_stream_time_ = retention::kNoTime;
@@ -73,7 +74,11 @@ void InMemorySessionStore::Write(EntryKey entry, const std::optional<std::string
 void InMemorySessionStore::put(const Windowed<std::string>& session, const std::string& aggregate) {
   int64_t end = session.window().end();
   Observe(end);
-  if (end >= MinLiveTime()) Write({session.key(), end, session.window().start()}, aggregate);
+  if (end >= MinLiveTime()) {
+    Write({session.key(), end, session.window().start()}, aggregate);
+  } else if (context_ != nullptr) {
+    context_->recordDroppedRecord();  // expired: Kafka's expired-record sensor
+  }
   Expire();
 }
 

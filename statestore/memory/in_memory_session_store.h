@@ -71,6 +71,7 @@ class InMemorySessionStore final : public streams::SessionBytesStore {
   std::map<EntryKey, std::string> entries_;
   std::set<std::tuple<int64_t, std::string, int64_t>> by_end_;  // expiry order
   int64_t observed_stream_time_;
+  streams::StateStoreContext* context_ = nullptr;  // from init; counts expired puts
   bool open_ = false;
 };
 

@@ -24,6 +24,7 @@ InMemoryWindowStore::InMemoryWindowStore(std::string name, int64_t retention_ms,
       observed_stream_time_(retention::kNoTime) {}
 
 void InMemoryWindowStore::init(streams::StateStoreContext& context, streams::StateStore& root) {
+  context_ = &context;
   entries_.clear();
   by_start_.clear();
   observed_stream_time_ = retention::kNoTime;
@@ -81,7 +82,11 @@ void InMemoryWindowStore::put(const std::string& key, const std::string& value,
   int32_t seqnum = 0;
   if (retain_duplicates_) seqnum = seqnum_ = window_key::NextSeqnum(seqnum_);
   Observe(window_start);
-  if (window_start >= MinLiveTime()) Write({key, window_start, seqnum}, value);
+  if (window_start >= MinLiveTime()) {
+    Write({key, window_start, seqnum}, value);
+  } else if (context_ != nullptr) {
+    context_->recordDroppedRecord();  // expired: Kafka's expired-record sensor
+  }
   Expire();
 }
 

@@ -87,6 +87,7 @@ class InMemoryWindowStore final : public streams::WindowBytesStore {
   std::map<EntryKey, std::string> entries_;
   std::set<std::tuple<int64_t, std::string, int32_t>> by_start_;  // expiry order
   int64_t observed_stream_time_;
+  streams::StateStoreContext* context_ = nullptr;  // from init; counts expired puts
   int32_t seqnum_ = 0;
   bool open_ = false;
 };

@@ -34,6 +34,7 @@ SegmentedBytesStore::SegmentedBytesStore(std::string name, int64_t retention_ms,
 SegmentedBytesStore::~SegmentedBytesStore() = default;
 
 void SegmentedBytesStore::Open(streams::StateStoreContext& context) {
+  context_ = &context;
   if (open_) throw streams::InvalidStateStoreException("[" + name_ + "] is already open");
   dir_ = context.stateDir() / "rocksdb" / name_;
   const RocksDBResources& resources = ResourcesFor(context, own_resources_);
@@ -87,7 +88,10 @@ bool SegmentedBytesStore::Put(std::string_view store_key, std::string_view value
   Segments& segments = CheckedSegments();
   int64_t time = layout_.segment_time(store_key);
   Observe(time);
-  if (Expired(time)) return false;
+  if (Expired(time)) {
+    if (context_ != nullptr) context_->recordDroppedRecord();
+    return false;
+  }
   std::shared_ptr<Segment> segment = segments.GetOrCreate(segments.SegmentId(time));
   segment->db->Put(store_key, value);
   metadata_dirty_ = true;

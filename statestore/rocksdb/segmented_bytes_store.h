@@ -60,7 +60,7 @@ class SegmentedBytesStore {
   // Releases the open iterators, flushes and closes every segment. Closing twice is allowed.
   void Close();
 
-  // False when the entry was expired and dropped.
+  // False when the entry was expired and dropped (counted in the context's dropped records).
   bool Put(std::string_view store_key, std::string_view value);
   void Remove(std::string_view store_key);
   std::optional<std::string> Get(std::string_view store_key);
@@ -100,6 +100,7 @@ class SegmentedBytesStore {
   std::filesystem::path dir_;
   std::unique_ptr<RocksDBResources> own_resources_;
   std::shared_ptr<OpenIterators> open_iterators_;
+  streams::StateStoreContext* context_ = nullptr;  // from Open; outlives the store's use
   int64_t observed_stream_time_ = kNoTime;
   bool metadata_dirty_ = false;
   bool open_ = false;

@@ -11,6 +11,7 @@
 #include "framework/api/serdes.h"
 #include "framework/testing/topology_test_driver.h"
 #include "operators/dsl/streams_builder.h"
+#include "statestore/api/stores.h"
 #include "tests/operators/dsl/dsl_test_util.h"
 
 // KStream::process and processValues: the Processor API inside a DSL program.
@@ -148,6 +149,59 @@ TEST(KStreamProcessTest, StoreNamesAreCheckedWhenTheTopologyIsBuilt) {
       .process([] { return std::make_unique<UpperAndTicks>(); }, {"missing-store"});
   Topology topology = builder.build();
   EXPECT_THROW(TopologyTestDriver driver(topology), TopologyException);
+}
+
+// Kafka's expired-record sensor: a window store drops a put behind its retention and counts it
+// in the task's dropped-records-total, for both backends.
+TEST(KStreamProcessTest, AWindowStoreCountsPutsBehindItsRetentionAsDropped) {
+  for (bool persistent : {true, false}) {
+    SCOPED_TRACE(persistent ? "rocksdb" : "in-memory");
+    // Puts each record's value into the window that starts at the record's value (a time in
+    // ms), then forwards what the store holds for that window.
+    class PutWindow final : public ContextualProcessor<S, S, S, S> {
+     public:
+      void init(ProcessorContext<S, S>& context) override {
+        ContextualProcessor<S, S, S, S>::init(context);
+        store_ = &context.getStateStore<WindowStore<S, S>>("windows");
+      }
+      void process(const Record<S, S>& record) override {
+        const int64_t start = std::stoll(record.value());
+        store_->put(record.key(), record.value(), start);
+        context().forward(record.withValue(store_->fetch(record.key(), start).value_or("none")));
+      }
+
+     private:
+      WindowStore<S, S>* store_ = nullptr;
+    };
+    auto supplier = persistent ? Stores::persistentWindowStore("windows", 100, 10, false)
+                               : Stores::inMemoryWindowStore("windows", 100, 10, false);
+    Topology topology;
+    topology.addSource<S, S>("in", {"in"}, Serdes::String(), Serdes::String())
+        .addProcessor<S, S, S, S>("put", [] { return std::make_unique<PutWindow>(); }, {"in"})
+        .addStateStore(Stores::windowStoreBuilder<S, S>(supplier, Serdes::String(),
+                                                        Serdes::String())
+                           .withCachingDisabled(),
+                       {"put"})
+        .addSink<S, S>("sink", "out", Serdes::String(), Serdes::String(), {"put"});
+    StreamsConfig config;
+    config.set("application.id", "expired-puts");
+    TopologyTestDriver driver(topology, config);
+    auto in = driver.createInputTopic("in", Serdes::String(), Serdes::String());
+    auto out = driver.createOutputTopic("out", Serdes::String(), Serdes::String());
+    in.pipeInput("k", "1000", 1000);  // the store's stream time: 1000, live from 901
+    in.pipeInput("k", "950", 1001);
+    in.pipeInput("k", "900", 1002);  // behind the retention: dropped
+    in.pipeInput("k", "10", 1003);   // dropped
+    EXPECT_EQ(out.readValuesToList(), (std::vector<S>{"1000", "950", "none", "none"}));
+    double dropped = 0;
+    for (const Metric& metric : driver.metrics()) {
+      if (metric.name.name == "dropped-records-total" &&
+          metric.name.group == "stream-task-metrics") {
+        dropped += metric.value;
+      }
+    }
+    EXPECT_EQ(dropped, 2);
+  }
 }
 
 }  // namespace
