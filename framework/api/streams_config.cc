@@ -61,6 +61,7 @@ constexpr std::array kKnownKeys = {
     StreamsConfig::kWindowStoreChangelogAdditionalRetentionMs,
     StreamsConfig::kRocksDBMemoryMaxBytes,
     StreamsConfig::kRocksDBConfigSetter,
+    StreamsConfig::kMetricsRecordingLevel,
     StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix,
 };
 
@@ -279,6 +280,12 @@ StreamsConfig& StreamsConfig::set(const std::string& key, const std::string& val
   } else if (key == kRocksDBConfigSetter) {
     throw ConfigException(
         "rocksdb.config.setter is set as an object: StreamsConfig::setRocksDBConfigSetter(...)");
+  } else if (key == kMetricsRecordingLevel) {
+    if (value != "INFO" && value != "DEBUG" && value != "TRACE") {
+      throw ConfigException(fmt::format(
+          "metrics.recording.level must be INFO, DEBUG or TRACE, got '{}'", value));
+    }
+    metrics_recording_level_ = value;
   } else if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
     outer_join_emit_interval_ms_ =
         ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (milliseconds)");
@@ -328,6 +335,7 @@ std::string StreamsConfig::get(const std::string& key) const {
     return std::to_string(windowstore_changelog_additional_retention_ms_);
   }
   if (key == kRocksDBMemoryMaxBytes) return std::to_string(rocksdb_memory_max_bytes_);
+  if (key == kMetricsRecordingLevel) return metrics_recording_level_;
   if (key == kRocksDBConfigSetter) return rocksdb_config_setter_ ? kCustomHandler : "";
   if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
     return std::to_string(outer_join_emit_interval_ms_.value_or(1000));

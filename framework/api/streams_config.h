@@ -82,6 +82,10 @@ class StreamsConfig {
       "windowstore.changelog.additional.retention.ms";
   static constexpr const char* kRocksDBMemoryMaxBytes = "rocksdb.memory.max.bytes";
   static constexpr const char* kRocksDBConfigSetter = "rocksdb.config.setter";
+  // Kafka's metrics.recording.level: INFO (default), DEBUG or TRACE. The stores' latencies
+  // (put, get, delete, range, flush; Kafka's DEBUG-level store metrics) are measured only at
+  // DEBUG and TRACE, so that the default pays no clock reads per store call.
+  static constexpr const char* kMetricsRecordingLevel = "metrics.recording.level";
   // Internal (Kafka's StreamsConfig.InternalConfig, same key): the least wall-clock time between
   // two scans of a left/outer stream-stream join's outer store for records whose window closed.
   // Default: 1000 (ms); the TopologyTestDriver uses 0 unless it is set.
@@ -117,6 +121,7 @@ class StreamsConfig {
     return windowstore_changelog_additional_retention_ms_;
   }
   int64_t rocksDBMemoryMaxBytes() const { return rocksdb_memory_max_bytes_; }
+  const std::string& metricsRecordingLevel() const { return metrics_recording_level_; }
   // kEmitIntervalMsOuterJoinSpuriousResultsFix as set; nullopt when not set (then 1000).
   std::optional<int64_t> outerJoinEmitIntervalMs() const { return outer_join_emit_interval_ms_; }
   // Tunes the options of every RocksDB store (Kafka's rocksdb.config.setter, as an object).
@@ -176,6 +181,7 @@ class StreamsConfig {
   int64_t state_cleanup_delay_ms_ = 600000;
   int64_t windowstore_changelog_additional_retention_ms_ = 86400000;
   int64_t rocksdb_memory_max_bytes_ = 134217728;
+  std::string metrics_recording_level_ = "INFO";
   std::shared_ptr<RocksDBConfigSetter> rocksdb_config_setter_;
   std::optional<int64_t> outer_join_emit_interval_ms_;
   std::string deserialization_handler_name_ = "log_and_fail";

@@ -37,12 +37,13 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
 
   const std::string& name() const override { return inner_->name(); }
   void init(streams::StateStoreContext& context, streams::StateStore& root) override {
+    record_latency_ = RecordsStoreLatency(context.appConfigs());
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
   void flushCache() override { inner_->flushCache(); }
   void flush() override {
-    LatencyTimer timer(metrics_.flush_latency_ns);
+    LatencyTimer timer(metrics_.flush_latency_ns, record_latency_);
     ++metrics_.flushes;
     inner_->flush();
   }
@@ -68,14 +69,14 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
   }
 
   std::optional<V> get(const K& key) override {
-    LatencyTimer timer(metrics_.get_latency_ns);
+    LatencyTimer timer(metrics_.get_latency_ns, record_latency_);
     ++metrics_.gets;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return serdes_.ReadValue(*value_serde_, inner_->get(key_bytes), key_bytes);
   }
 
   void put(const K& key, const V& value) override {
-    LatencyTimer timer(metrics_.put_latency_ns);
+    LatencyTimer timer(metrics_.put_latency_ns, record_latency_);
     ++metrics_.puts;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     std::optional<std::string> value_bytes = serdes_.Value(*value_serde_, value, key_bytes);
@@ -87,7 +88,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
   }
 
   std::optional<V> putIfAbsent(const K& key, const V& value) override {
-    LatencyTimer timer(metrics_.put_latency_ns);
+    LatencyTimer timer(metrics_.put_latency_ns, record_latency_);
     ++metrics_.puts;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     std::optional<std::string> value_bytes = serdes_.Value(*value_serde_, value, key_bytes);
@@ -101,7 +102,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
   }
 
   void putAll(const std::vector<streams::KeyValue<K, V>>& entries) override {
-    LatencyTimer timer(metrics_.put_latency_ns);
+    LatencyTimer timer(metrics_.put_latency_ns, record_latency_);
     metrics_.puts += static_cast<int64_t>(entries.size());
     std::vector<streams::KeyValue<std::string, std::string>> puts;
     puts.reserve(entries.size());
@@ -121,7 +122,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
   }
 
   std::optional<V> remove(const K& key) override {
-    LatencyTimer timer(metrics_.delete_latency_ns);
+    LatencyTimer timer(metrics_.delete_latency_ns, record_latency_);
     ++metrics_.deletes;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return serdes_.ReadValue(*value_serde_, inner_->remove(key_bytes), key_bytes);
@@ -129,28 +130,28 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
 
   streams::KeyValueIteratorPtr<K, V> range(const std::optional<K>& from,
                                            const std::optional<K>& to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->range(OptionalKey(from), OptionalKey(to)));
   }
   streams::KeyValueIteratorPtr<K, V> reverseRange(const std::optional<K>& from,
                                                   const std::optional<K>& to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->reverseRange(OptionalKey(from), OptionalKey(to)));
   }
   streams::KeyValueIteratorPtr<K, V> all() override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->all());
   }
   streams::KeyValueIteratorPtr<K, V> reverseAll() override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->reverseAll());
   }
   streams::KeyValueIteratorPtr<K, V> prefixScan(const std::string& prefix) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->prefixScan(prefix));
   }
@@ -177,6 +178,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
   streams::SerdePtr<V> value_serde_;
   std::string metrics_scope_;
   StoreSerdes serdes_;
+  bool record_latency_ = false;  // metrics.recording.level DEBUG or TRACE
   StoreMetrics metrics_;
 };
 

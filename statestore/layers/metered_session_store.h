@@ -37,12 +37,13 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
 
   const std::string& name() const override { return inner_->name(); }
   void init(streams::StateStoreContext& context, streams::StateStore& root) override {
+    record_latency_ = RecordsStoreLatency(context.appConfigs());
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
   void flushCache() override { inner_->flushCache(); }
   void flush() override {
-    LatencyTimer timer(metrics_.flush_latency_ns);
+    LatencyTimer timer(metrics_.flush_latency_ns, record_latency_);
     ++metrics_.flushes;
     inner_->flush();
   }
@@ -70,7 +71,7 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
   }
 
   void put(const streams::Windowed<K>& session, const AGG& aggregate) override {
-    LatencyTimer timer(metrics_.put_latency_ns);
+    LatencyTimer timer(metrics_.put_latency_ns, record_latency_);
     ++metrics_.puts;
     streams::Windowed<std::string> key(serdes_.Key(*key_serde_, session.key()), session.window());
     std::optional<std::string> value_bytes =
@@ -82,7 +83,7 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
     }
   }
   void remove(const streams::Windowed<K>& session) override {
-    LatencyTimer timer(metrics_.delete_latency_ns);
+    LatencyTimer timer(metrics_.delete_latency_ns, record_latency_);
     ++metrics_.deletes;
     inner_->remove(
         streams::Windowed<std::string>(serdes_.Key(*key_serde_, session.key()), session.window()));
@@ -90,14 +91,14 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
 
   SessionIterator findSessions(const K& key, int64_t earliest_session_end,
                                int64_t latest_session_start) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->findSessions(serdes_.Key(*key_serde_, key), earliest_session_end,
                                      latest_session_start));
   }
   SessionIterator backwardFindSessions(const K& key, int64_t earliest_session_end,
                                        int64_t latest_session_start) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->backwardFindSessions(serdes_.Key(*key_serde_, key), earliest_session_end,
                                              latest_session_start));
@@ -105,26 +106,26 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
   SessionIterator findSessions(const std::optional<K>& key_from, const std::optional<K>& key_to,
                                int64_t earliest_session_end,
                                int64_t latest_session_start) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->findSessions(OptionalKey(key_from), OptionalKey(key_to),
                                      earliest_session_end, latest_session_start));
   }
   std::optional<AGG> fetchSession(const K& key, int64_t session_start,
                                   int64_t session_end) override {
-    LatencyTimer timer(metrics_.get_latency_ns);
+    LatencyTimer timer(metrics_.get_latency_ns, record_latency_);
     ++metrics_.gets;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return serdes_.ReadValue(
         *value_serde_, inner_->fetchSession(key_bytes, session_start, session_end), key_bytes);
   }
   SessionIterator fetch(const K& key) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->fetch(serdes_.Key(*key_serde_, key)));
   }
   SessionIterator fetch(const std::optional<K>& key_from, const std::optional<K>& key_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->fetch(OptionalKey(key_from), OptionalKey(key_to)));
   }
@@ -152,6 +153,7 @@ class MeteredSessionStore final : public streams::SessionStore<K, AGG>,
   streams::SerdePtr<AGG> value_serde_;
   std::string metrics_scope_;
   StoreSerdes serdes_;
+  bool record_latency_ = false;  // metrics.recording.level DEBUG or TRACE
   StoreMetrics metrics_;
 };
 

@@ -38,12 +38,13 @@ class MeteredWindowStore final : public streams::WindowStore<K, V>,
 
   const std::string& name() const override { return inner_->name(); }
   void init(streams::StateStoreContext& context, streams::StateStore& root) override {
+    record_latency_ = RecordsStoreLatency(context.appConfigs());
     serdes_.Set(name(), context.applicationId() + "-" + name() + "-changelog");
     inner_->init(context, root);
   }
   void flushCache() override { inner_->flushCache(); }
   void flush() override {
-    LatencyTimer timer(metrics_.flush_latency_ns);
+    LatencyTimer timer(metrics_.flush_latency_ns, record_latency_);
     ++metrics_.flushes;
     inner_->flush();
   }
@@ -71,7 +72,7 @@ class MeteredWindowStore final : public streams::WindowStore<K, V>,
   }
 
   void put(const K& key, const V& value, int64_t window_start) override {
-    LatencyTimer timer(metrics_.put_latency_ns);
+    LatencyTimer timer(metrics_.put_latency_ns, record_latency_);
     ++metrics_.puts;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     std::optional<std::string> value_bytes = serdes_.Value(*value_serde_, value, key_bytes);
@@ -82,61 +83,61 @@ class MeteredWindowStore final : public streams::WindowStore<K, V>,
     }
   }
   void remove(const K& key, int64_t window_start) override {
-    LatencyTimer timer(metrics_.delete_latency_ns);
+    LatencyTimer timer(metrics_.delete_latency_ns, record_latency_);
     ++metrics_.deletes;
     inner_->remove(serdes_.Key(*key_serde_, key), window_start);
   }
 
   std::optional<V> fetch(const K& key, int64_t window_start) override {
-    LatencyTimer timer(metrics_.get_latency_ns);
+    LatencyTimer timer(metrics_.get_latency_ns, record_latency_);
     ++metrics_.gets;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return serdes_.ReadValue(*value_serde_, inner_->fetch(key_bytes, window_start), key_bytes);
   }
   streams::KeyValueIteratorPtr<int64_t, V> fetch(const K& key, int64_t time_from,
                                                  int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return WrapKey(inner_->fetch(key_bytes, time_from, time_to), key_bytes);
   }
   streams::KeyValueIteratorPtr<int64_t, V> backwardFetch(const K& key, int64_t time_from,
                                                          int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     std::string key_bytes = serdes_.Key(*key_serde_, key);
     return WrapKey(inner_->backwardFetch(key_bytes, time_from, time_to), key_bytes);
   }
   WindowedIterator fetch(const std::optional<K>& key_from, const std::optional<K>& key_to,
                          int64_t time_from, int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->fetch(OptionalKey(key_from), OptionalKey(key_to), time_from, time_to));
   }
   WindowedIterator backwardFetch(const std::optional<K>& key_from, const std::optional<K>& key_to,
                                  int64_t time_from, int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(
         inner_->backwardFetch(OptionalKey(key_from), OptionalKey(key_to), time_from, time_to));
   }
   WindowedIterator fetchAll(int64_t time_from, int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->fetchAll(time_from, time_to));
   }
   WindowedIterator backwardFetchAll(int64_t time_from, int64_t time_to) override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->backwardFetchAll(time_from, time_to));
   }
   WindowedIterator all() override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->all());
   }
   WindowedIterator backwardAll() override {
-    LatencyTimer timer(metrics_.range_latency_ns);
+    LatencyTimer timer(metrics_.range_latency_ns, record_latency_);
     ++metrics_.range_calls;
     return Wrap(inner_->backwardAll());
   }
@@ -173,6 +174,7 @@ class MeteredWindowStore final : public streams::WindowStore<K, V>,
   streams::SerdePtr<V> value_serde_;
   std::string metrics_scope_;
   StoreSerdes serdes_;
+  bool record_latency_ = false;  // metrics.recording.level DEBUG or TRACE
   StoreMetrics metrics_;
 };
 

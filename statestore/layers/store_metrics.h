@@ -2,14 +2,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace brook::statestore {
 
 // What the metered layer counts of one store (Kafka's per-store put/get/delete/range/flush
 // rates and latencies): calls and their cumulative time in nanoseconds, through every layer
-// below. put counts put, putIfAbsent and each entry of putAll; range counts every iterator
-// made (range, all, prefixScan, fetch ranges, findSessions).
+// below; the times stay 0 unless metrics.recording.level is DEBUG or TRACE. put counts put,
+// putIfAbsent and each entry of putAll; range counts every iterator made (range, all,
+// prefixScan, fetch ranges, findSessions).
 struct StoreMetrics {
   int64_t puts = 0;
   int64_t gets = 0;
@@ -34,12 +36,21 @@ class MeteredStore {
   virtual const std::string& metricsScope() const = 0;
 };
 
-// Adds the time from construction to destruction to a counter.
+// True when `configs` (StateStoreContext::appConfigs) ask for the stores' latencies:
+// metrics.recording.level DEBUG or TRACE (Kafka records its store metrics at DEBUG).
+inline bool RecordsStoreLatency(const std::map<std::string, std::string>& configs) {
+  auto level = configs.find("metrics.recording.level");
+  return level != configs.end() && (level->second == "DEBUG" || level->second == "TRACE");
+}
+
+// Adds the time from construction to destruction to a counter, when enabled.
 class LatencyTimer {
  public:
-  explicit LatencyTimer(int64_t& total_ns)
-      : total_ns_(total_ns), start_(std::chrono::steady_clock::now()) {}
+  LatencyTimer(int64_t& total_ns, bool enabled) : total_ns_(total_ns), enabled_(enabled) {
+    if (enabled_) start_ = std::chrono::steady_clock::now();
+  }
   ~LatencyTimer() {
+    if (!enabled_) return;
     total_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
                      std::chrono::steady_clock::now() - start_)
                      .count();
@@ -49,6 +60,7 @@ class LatencyTimer {
 
  private:
   int64_t& total_ns_;
+  bool enabled_;
   std::chrono::steady_clock::time_point start_;
 };
 

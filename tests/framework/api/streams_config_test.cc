@@ -91,6 +91,7 @@ TEST_F(StreamsConfigTest, DefaultsAreKafkaStreamsDefaults) {
   EXPECT_EQ(config.bufferedRecordsPerPartition(), 1000);
   EXPECT_EQ(config.clientId(), "");
   EXPECT_EQ(config.deadLetterQueueTopic(), "");
+  EXPECT_EQ(config.metricsRecordingLevel(), "INFO");
   EXPECT_EQ(config.serdeDefaults().key.serde, nullptr);
   EXPECT_EQ(config.serdeDefaults().value.serde, nullptr);
   EXPECT_TRUE(config.consumerOverrides().empty());
@@ -120,6 +121,7 @@ TEST_F(StreamsConfigTest, GetAnswersDefaultsAsStrings) {
       {"errors.dead.letter.queue.topic.name", ""},
       {"default.key.serde", ""},
       {"default.value.serde", ""},
+      {"metrics.recording.level", "INFO"},
   };
   for (const auto& [key, value] : expected) EXPECT_EQ(config.get(key), value) << key;
 }
@@ -256,6 +258,18 @@ TEST_F(StreamsConfigTest, NumbersOutOfRangeAreErrorsNamingKeyValueAndRange) {
                     HasSubstr("got '0'")));
   EXPECT_THAT(ConfigError("max.task.idle.ms", "-2"),
               AllOf(HasSubstr("max.task.idle.ms must be an integer >= -1"), HasSubstr("got '-2'")));
+}
+
+TEST_F(StreamsConfigTest, MetricsRecordingLevelIsInfoDebugOrTrace) {
+  StreamsConfig config;
+  for (const char* level : {"DEBUG", "TRACE", "INFO"}) {
+    config.set("metrics.recording.level", level);
+    EXPECT_EQ(config.metricsRecordingLevel(), level);
+    EXPECT_EQ(config.get("metrics.recording.level"), level);
+  }
+  EXPECT_THROW(config.set("metrics.recording.level", "debug"), ConfigException);
+  EXPECT_THROW(config.set("metrics.recording.level", "WARN"), ConfigException);
+  EXPECT_EQ(config.metricsRecordingLevel(), "INFO");
 }
 
 TEST_F(StreamsConfigTest, ReplicationFactorIsMinusOneOrAtLeastOne) {

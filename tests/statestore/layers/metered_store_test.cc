@@ -61,8 +61,24 @@ TEST_F(MeteredKeyValueStoreTest, ValuesRoundTripThroughTheSerdesAndCountersMove)
   EXPECT_EQ(metrics.deletes, 1);
   EXPECT_EQ(metrics.range_calls, 3);
   EXPECT_EQ(metrics.flushes, 1);
-  EXPECT_GT(metrics.put_latency_ns, 0);
+  // metrics.recording.level INFO (the default): no latencies, as Kafka's DEBUG-level sensors.
+  EXPECT_EQ(metrics.put_latency_ns, 0);
+  EXPECT_EQ(metrics.get_latency_ns, 0);
   EXPECT_EQ(store_->metricsScope(), "in-memory");
+}
+
+TEST_F(MeteredKeyValueStoreTest, LatenciesAreMeasuredAtRecordingLevelDebug) {
+  context_.configs["metrics.recording.level"] = "DEBUG";
+  Open(false);
+  store_->put("a", 1);
+  EXPECT_EQ(store_->get("a"), 1);
+  store_->remove("a");
+  store_->flush();
+  const StoreMetrics& metrics = store_->metrics();
+  EXPECT_GT(metrics.put_latency_ns, 0);
+  EXPECT_GT(metrics.get_latency_ns, 0);
+  EXPECT_GT(metrics.delete_latency_ns, 0);
+  EXPECT_GT(metrics.flush_latency_ns, 0);
 }
 
 TEST_F(MeteredKeyValueStoreTest, AValueTheSerdeCannotReadGivesAnErrorNamingStoreAndKey) {
