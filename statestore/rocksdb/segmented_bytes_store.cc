@@ -34,8 +34,8 @@ SegmentedBytesStore::SegmentedBytesStore(std::string name, int64_t retention_ms,
 SegmentedBytesStore::~SegmentedBytesStore() = default;
 
 void SegmentedBytesStore::Open(streams::StateStoreContext& context) {
-  context_ = &context;
   if (open_) throw streams::InvalidStateStoreException("[" + name_ + "] is already open");
+  context_ = &context;
   dir_ = context.stateDir() / "rocksdb" / name_;
   const RocksDBResources& resources = ResourcesFor(context, own_resources_);
   segments_.OpenExisting(dir_, resources, context.appConfigs());
