@@ -18,6 +18,7 @@
 namespace brook::streams {
 namespace {
 
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 using testing::StringProduced;
@@ -27,16 +28,6 @@ StreamsConfig Config() {
   StreamsConfig config;
   config.set("application.id", "global-table-test");
   return config;
-}
-
-int64_t DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return static_cast<int64_t>(total);
 }
 
 // The customer id of an order "customer:item", or nullopt when the order names none.

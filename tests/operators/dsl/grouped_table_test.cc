@@ -18,6 +18,7 @@
 namespace brook::streams {
 namespace {
 
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 using OptS = std::optional<S>;
@@ -31,17 +32,6 @@ StreamsConfig Config() {
 template <typename V>
 TestRecord<S, V> At(S key, V value, int64_t timestamp) {
   return TestRecord<S, V>{std::move(key), std::move(value), timestamp, {}};
-}
-
-// The driver's dropped-records-total, over its tasks.
-double DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return total;
 }
 
 // Kafka's MockAggregator.TOSTRING_ADDER / TOSTRING_REMOVER and MockInitializer.STRING_INIT.

@@ -15,21 +15,11 @@
 namespace brook::streams {
 namespace {
 
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 using testing::StringProduced;
 using OptS = std::optional<S>;
-
-// The driver's dropped-records-total, over its tasks.
-int64_t DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return static_cast<int64_t>(total);
-}
 
 StreamsConfig Config() {
   StreamsConfig config;

@@ -193,14 +193,7 @@ TEST(KStreamProcessTest, AWindowStoreCountsPutsBehindItsRetentionAsDropped) {
     in.pipeInput("k", "900", 1002);  // behind the retention: dropped
     in.pipeInput("k", "10", 1003);   // dropped
     EXPECT_EQ(out.readValuesToList(), (std::vector<S>{"1000", "950", "none", "none"}));
-    double dropped = 0;
-    for (const Metric& metric : driver.metrics()) {
-      if (metric.name.name == "dropped-records-total" &&
-          metric.name.group == "stream-task-metrics") {
-        dropped += metric.value;
-      }
-    }
-    EXPECT_EQ(dropped, 2);
+    EXPECT_EQ(testing::DroppedRecords(driver), 2);
   }
 }
 

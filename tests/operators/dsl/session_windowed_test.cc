@@ -23,6 +23,7 @@ namespace brook::streams {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 
@@ -41,18 +42,6 @@ class NullableInt64Serde final : public Serde<std::optional<int64_t>> {
   }
   std::string name() const override { return "NullableInt64"; }
 };
-
-// The driver's dropped-records-total, over its tasks.
-int64_t DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" &&
-        metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return static_cast<int64_t>(total);
-}
 
 StreamsConfig Config() {
   StreamsConfig config;

@@ -24,22 +24,12 @@ namespace brook::streams {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 
 // Window start -> every (aggregate, timestamp) forwarded for it (Kafka's gatherOutput).
 using Output = std::map<int64_t, std::set<std::pair<S, int64_t>>>;
-
-// The driver's dropped-records-total, over its tasks.
-int64_t DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" && metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return static_cast<int64_t>(total);
-}
 
 StreamsConfig Config() {
   StreamsConfig config;

@@ -17,6 +17,7 @@ namespace brook::streams {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::DroppedRecords;
 using testing::S;
 using testing::StringConsumed;
 
@@ -32,18 +33,6 @@ std::vector<std::pair<S, int64_t>> Rows(TopologyTestDriver& driver, const S& top
   std::vector<std::pair<S, int64_t>> rows;
   for (const auto& kv : out.readKeyValuesToList()) rows.emplace_back(kv.key, kv.value);
   return rows;
-}
-
-// The driver's dropped-records-total, over its tasks.
-int64_t DroppedRecords(const TopologyTestDriver& driver) {
-  double total = 0;
-  for (const Metric& metric : driver.metrics()) {
-    if (metric.name.name == "dropped-records-total" &&
-        metric.name.group == "stream-task-metrics") {
-      total += metric.value;
-    }
-  }
-  return static_cast<int64_t>(total);
 }
 
 void ToRows(KTable<Windowed<S>, int64_t> table, const S& topic) {
