@@ -20,6 +20,7 @@ void AddProduceCommand(CLI::App& app, Action& action);
 void AddConsumeCommand(CLI::App& app, Action& action);
 void AddGroupsCommand(CLI::App& app, Action& action);
 void AddTransactionsCommand(CLI::App& app, Action& action);
+void AddTopologyCommand(CLI::App& app, Action& action);
 void AddBrokerCommand(CLI::App& app);
 
 // `brook broker ARGS...`: replaces this process with brook-broker from the directory of the

@@ -1,5 +1,5 @@
 // brook: command-line tool for topics, producing and consuming, consumer groups, transactions,
-// and starting the broker.
+// drawing a stream app's topology, and starting the broker.
 // Exit codes: 0 success, 1 the command failed (message on stderr), 2 bad command line.
 
 #include <CLI/CLI.hpp>
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
   CLI::App app(
       "brook: manage topics and consumer groups, produce and consume records, inspect "
-      "transactions, run the broker",
+      "transactions, draw a topology, run the broker",
       "brook");
   app.require_subcommand(1);
   brook::tools::Action action;
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   brook::tools::AddConsumeCommand(app, action);
   brook::tools::AddGroupsCommand(app, action);
   brook::tools::AddTransactionsCommand(app, action);
+  brook::tools::AddTopologyCommand(app, action);
   brook::tools::AddBrokerCommand(app);
 
   try {

@@ -446,9 +446,10 @@ TopologyDescription Describe(const BuiltTopology& topology) {
   return description;
 }
 
-std::string ToDot(const BuiltTopology& topology) {
+std::string ToDot(const BuiltTopology& topology) { return ToDot(Describe(topology)); }
+
+std::string ToDot(const TopologyDescription& description) {
   using Kind = TopologyDescription::Node::Kind;
-  const TopologyDescription description = Describe(topology);
   std::string dot = "digraph " + Quote("topology") + " {\n";
   dot += "  graph [fontname=\"Helvetica\"];\n";
   dot += "  node [fontname=\"Helvetica\", fontsize=10];\n";

@@ -11,7 +11,11 @@ namespace brook::framework::topology {
 // Kafka Streams' print order).
 streams::TopologyDescription Describe(const BuiltTopology& topology);
 
-// Graphviz DOT of a built topology.
+// Graphviz DOT of a built topology: ToDot(Describe(topology)).
 std::string ToDot(const BuiltTopology& topology);
+// Graphviz DOT of a description: a cluster per sub-topology (global stores' too) with its
+// processors and stores, topics outside the clusters, so a repartition topic links the
+// sub-topology writing it to the one reading it.
+std::string ToDot(const streams::TopologyDescription& description);
 
 }  // namespace brook::framework::topology
