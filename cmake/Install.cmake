@@ -17,7 +17,7 @@ set(BROOK_INSTALLED_COMPONENTS
   framework_testing operators_dsl framework_runtime framework_state framework_client
   framework_api framework_topology statestore
   broker_app broker_handlers broker_coordinator broker_server broker_metadata broker_protocol
-  broker_log broker_record common)
+  broker_log broker_record metrics_http common)
 
 # Brook::brook: the whole library. (The build tree's `brook` is the CLI, hence brook_all.)
 add_library(brook_all INTERFACE)

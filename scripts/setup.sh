@@ -8,7 +8,7 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
-  kcat clang libclang-rt-14-dev graphviz
+  kcat clang libclang-rt-14-dev graphviz python3-prometheus-client
 )
 
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

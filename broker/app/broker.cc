@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <stdexcept>
+
 #include "broker/handlers/dispatcher.h"
+#include "broker/log/log.h"
 #include "broker/metadata/meta_properties.h"
 #include "common/logging.h"
 
@@ -36,6 +42,8 @@ Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
   ctx.delete_topic_enable = config.delete_topic_enable;
   ctx.broker_configs = config.given;
   ctx.topics = broker->topics_.get();
+  broker->metrics_ = std::make_unique<handlers::BrokerMetrics>(*broker->metrics_registry_);
+  ctx.metrics = broker->metrics_.get();
 
   server::ServerOptions server_options;
   server_options.host = config.listeners.front().host;
@@ -103,6 +111,13 @@ Result<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config) {
                             ? broker->server_->port()
                             : advertised.port;
   broker->SchedulePeriodic();
+  broker->AddCollectors();
+  if (!config.metrics_listener.empty()) {
+    metrics::Registry* registry = broker->metrics_registry_.get();
+    BROOK_ASSIGN_OR_RETURN(broker->metrics_server_,
+                           metrics::MetricsHttpServer::Start(
+                               config.metrics_listener, [registry] { return registry->Scrape(); }));
+  }
   Logger()->info("node {} of cluster {} serving {} topics at {}", config.node_id, ctx.cluster_id,
                  broker->topics_->Topics().size(), broker->bootstrap());
   return broker;
@@ -157,6 +172,8 @@ void Broker::Stop() {
   if (stopped_) return;
   stopped_ = true;
   Logger()->info("shutting down");
+  // First, so no scrape waits for a loop that is stopping.
+  if (metrics_server_) metrics_server_->Stop();
   if (groups_) groups_->Shutdown();
   if (server_) server_->Stop();
   if (topics_) {
@@ -173,5 +190,71 @@ std::string Broker::bootstrap() const {
 }
 
 int Broker::port() const { return server_->port(); }
+
+std::string Broker::metrics_url() const { return metrics_server_ ? metrics_server_->url() : ""; }
+
+void Broker::AddCollectors() {
+  server::Server* server = server_.get();
+  metadata::TopicManager* topics = topics_.get();
+  coordinator::GroupCoordinator* groups = groups_.get();
+  // Runs `collect` on the loop and returns its samples; throws (a 500 for the scrape) when the
+  // loop does not get to it in time.
+  auto on_loop = [server](std::function<std::vector<metrics::Sample>()> collect) {
+    auto promise = std::make_shared<std::promise<std::vector<metrics::Sample>>>();
+    std::future<std::vector<metrics::Sample>> future = promise->get_future();
+    server->Post([promise, collect] { promise->set_value(collect()); });
+    if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      throw std::runtime_error("the broker's loop did not answer within 5 s");
+    }
+    return future.get();
+  };
+  // Each family makes its own pass over the partitions, on the loop.
+  enum class What { kSize, kStart, kEnd };
+  auto partitions = [on_loop, topics](What what) {
+    return on_loop([topics, what] {
+      std::vector<metrics::Sample> samples;
+      for (const auto& topic : topics->Topics()) {
+        for (int32_t p = 0; p < topic.partitions; ++p) {
+          log::Log* log = topics->GetLog(topic.name, p);
+          if (log == nullptr) continue;
+          const double value = what == What::kSize ? static_cast<double>(log->size_bytes())
+                               : what == What::kStart
+                                   ? static_cast<double>(log->log_start_offset().value())
+                                   : static_cast<double>(log->log_end_offset().value());
+          samples.push_back({{{"topic", topic.name}, {"partition", std::to_string(p)}}, value});
+        }
+      }
+      return samples;
+    });
+  };
+  metrics::Registry& registry = *metrics_registry_;
+  registry.collector("kafka_log_log_size_bytes", "Bytes of a partition's log on disk (Log Size).",
+                     metrics::Type::kGauge, [partitions] { return partitions(What::kSize); });
+  registry.collector("kafka_log_log_start_offset", "A partition's first offset (LogStartOffset).",
+                     metrics::Type::kGauge, [partitions] { return partitions(What::kStart); });
+  registry.collector("kafka_log_log_end_offset",
+                     "A partition's next offset to be written (LogEndOffset).",
+                     metrics::Type::kGauge, [partitions] { return partitions(What::kEnd); });
+  registry.collector(
+      "kafka_consumergroup_lag",
+      "Records of a partition after the group's committed offset (log end offset - committed).",
+      metrics::Type::kGauge, [on_loop, topics, groups] {
+        return on_loop([topics, groups] {
+          std::vector<metrics::Sample> samples;
+          groups->ForEachCommittedOffset([&](const std::string& group,
+                                             const coordinator::TopicPartition& partition,
+                                             int64_t offset) {
+            log::Log* log = topics->GetLog(partition.first, partition.second);
+            if (log == nullptr || offset < 0) return;
+            const int64_t lag = std::max<int64_t>(0, log->log_end_offset().value() - offset);
+            samples.push_back({{{"consumergroup", group},
+                                {"topic", partition.first},
+                                {"partition", std::to_string(partition.second)}},
+                               static_cast<double>(lag)});
+          });
+          return samples;
+        });
+      });
+}
 
 }  // namespace brook::broker::app

@@ -8,8 +8,11 @@
 #include "broker/coordinator/txn/producer_id_manager.h"
 #include "broker/coordinator/txn/txn_coordinator.h"
 #include "broker/handlers/broker_context.h"
+#include "broker/handlers/broker_metrics.h"
 #include "broker/metadata/topic_manager.h"
 #include "broker/server/server.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
 #include "common/result.h"
 
 namespace brook::broker::app {
@@ -43,10 +46,17 @@ class Broker {
   // Only on the server's loop (e.g. through a request); for tests.
   coordinator::GroupCoordinator& groups() { return *groups_; }
   coordinator::txn::TransactionCoordinator& txns() { return *txns_; }
+  // The broker's metrics (kept whether or not metrics.listener serves them).
+  metrics::Registry& metrics() { return *metrics_registry_; }
+  // "http://HOST:PORT/metrics" when metrics.listener is set, else "".
+  std::string metrics_url() const;
 
  private:
   Broker() = default;
   void SchedulePeriodic();
+  // The scrape-time families: partition sizes and offsets, consumer group lag. They read the
+  // loop's state, so each scrape runs them on the loop and waits (at most 5 s).
+  void AddCollectors();
 
   BrokerConfig config_;
   handlers::BrokerContext context_;
@@ -56,6 +66,9 @@ class Broker {
   std::unique_ptr<coordinator::GroupCoordinator> groups_;
   std::unique_ptr<coordinator::txn::ProducerIdManager> producer_ids_;
   std::unique_ptr<coordinator::txn::TransactionCoordinator> txns_;
+  std::unique_ptr<metrics::Registry> metrics_registry_ = std::make_unique<metrics::Registry>();
+  std::unique_ptr<handlers::BrokerMetrics> metrics_;
+  std::unique_ptr<metrics::MetricsHttpServer> metrics_server_;
   bool stopped_ = false;
 };
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "common/metrics_http.h"
+
 namespace brook::broker::app {
 namespace {
 
@@ -124,6 +126,12 @@ Result<BrokerConfig> BrokerConfig::FromProperties(const Properties& props,
       {"listeners",
        [&](auto&, auto& v) {
          BROOK_ASSIGN_OR_RETURN(c.listeners, ParseListeners(v));
+         return Status::Ok();
+       }},
+      {"metrics.listener",
+       [&](auto& k, auto& v) {
+         if (!v.empty()) BROOK_RETURN_IF_ERROR(metrics::ParseMetricsListener(k, v).status());
+         c.metrics_listener = v;
          return Status::Ok();
        }},
       {"advertised.listeners",

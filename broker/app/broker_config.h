@@ -84,6 +84,9 @@ struct BrokerConfig {
   int64_t producer_id_expiration_ms = 86400000;
   // producer.id.expiration.check.interval.ms. Default: 600000.
   int64_t producer_id_expiration_check_interval_ms = 600000;
+  // metrics.listener: http://HOST:PORT where GET /metrics answers the broker's metrics in
+  // Prometheus' text format (PORT 0: a free port, logged). Default: "" (off).
+  std::string metrics_listener;
   // Defaults of every topic's log settings: log.segment.bytes, log.roll.ms/hours,
   // log.retention.ms/minutes/hours, log.retention.bytes, message.max.bytes,
   // log.index.interval.bytes, log.index.size.max.bytes, log.flush.interval.messages/ms,

@@ -16,6 +16,8 @@ class TransactionCoordinator;
 
 namespace brook::broker::handlers {
 
+class BrokerMetrics;  // broker/handlers/broker_metrics.h
+
 // What request handlers see of the broker: identity, the settings they apply, and the
 // components they call. Owned by the Broker; lives as long as it.
 struct BrokerContext {
@@ -32,6 +34,8 @@ struct BrokerContext {
   coordinator::GroupCoordinator* groups = nullptr;
   coordinator::txn::TransactionCoordinator* txns = nullptr;
   server::Server* server = nullptr;
+  // Request, topic and transaction counters (null in tests that build a context by hand).
+  BrokerMetrics* metrics = nullptr;
 };
 
 }  // namespace brook::broker::handlers

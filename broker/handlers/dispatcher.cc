@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "broker/handlers/broker_metrics.h"
 #include "broker/handlers/handler.h"
 #include "broker/protocol/frame.h"
 #include "common/logging.h"
@@ -217,6 +218,15 @@ class Dispatcher final : public server::RequestDispatcher {
                     parsed->header.client_id.value_or(""));
     RequestContext ctx{*context_, connection, version, parsed->header.correlation_id,
                        parsed->header.client_id.value_or("")};
+    if (context_->metrics != nullptr) {
+      // Kafka's TotalTimeMs: from here to the answer (the handler may answer later).
+      respond = [respond = std::move(respond), metrics = context_->metrics, api = parsed->api_key(),
+                 start = std::chrono::steady_clock::now()](std::optional<server::Response> out) {
+        metrics->RequestDone(
+            api, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        respond(std::move(out));
+      };
+    }
     entry(ctx, frame, *parsed, std::move(respond));
   }
 

@@ -8,6 +8,7 @@
 // returned as they are and the client drops them (as with Kafka).
 #include <fmt/format.h>
 
+#include "broker/handlers/broker_metrics.h"
 #include "broker/handlers/handler.h"
 #include "broker/server/delayed_operation.h"
 
@@ -157,6 +158,7 @@ class FetchOperation : public server::DelayedOperation {
         }
       }
       used += static_cast<int64_t>(read->size);
+      if (broker_->metrics != nullptr) broker_->metrics->BytesOut(w.topic, read->size);
     }
     return response;
   }

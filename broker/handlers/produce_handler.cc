@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "broker/coordinator/txn/txn_coordinator.h"
+#include "broker/handlers/broker_metrics.h"
 #include "broker/handlers/handler.h"
 #include "broker/record/record_batch.h"
 #include "broker/record/validate.h"
@@ -123,7 +124,13 @@ void HandleProduce(RequestContext& ctx, protocol::ProduceRequest& request, Reply
       out.error_code = Code(ErrorCode::kNone);
       out.base_offset = appended->base_offset.value();
       out.log_start_offset = appended->log_start_offset.value();
-      if (appended->appended()) ctx.broker.server->fetch_purgatory().CheckAndComplete(log->name());
+      if (appended->appended()) {
+        if (ctx.broker.metrics != nullptr) {
+          ctx.broker.metrics->BytesIn(topic.name, partition.records->size(),
+                                      static_cast<uint64_t>(batch->record_count()));
+        }
+        ctx.broker.server->fetch_purgatory().CheckAndComplete(log->name());
+      }
     }
   }
   if (request.acks == 0) {

@@ -229,6 +229,15 @@ Group* GroupCoordinator::GetGroup(const std::string& group_id) {
   return it == groups_.end() ? nullptr : it->second.get();
 }
 
+void GroupCoordinator::ForEachCommittedOffset(
+    const std::function<void(const std::string&, const TopicPartition&, int64_t)>& visit) const {
+  for (const auto& [group_id, group] : groups_) {
+    for (const auto& [partition, committed] : group->offsets) {
+      visit(group_id, partition, committed.offset);
+    }
+  }
+}
+
 const Group* GroupCoordinator::FindGroup(const std::string& group_id) const {
   auto it = groups_.find(group_id);
   return it == groups_.end() ? nullptr : it->second.get();

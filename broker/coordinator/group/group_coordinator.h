@@ -174,8 +174,12 @@ class GroupCoordinator {
   // offsets.retention.check.interval.ms.
   int ExpireOffsets();
 
-  // Views for tests and logs.
+  // Views for tests, logs and metrics.
   const Group* FindGroup(const std::string& group_id) const;
+  // Every committed offset of every loaded group (consumer group lag). On the loop.
+  void ForEachCommittedOffset(
+      const std::function<void(const std::string& group_id, const TopicPartition& partition,
+                               int64_t offset)>& visit) const;
   bool IsLoading(const std::string& group_id) const;
   // Whether the group holds transactional offsets of an open transaction.
   bool HasPendingTxnOffsets(const std::string& group_id) const;
