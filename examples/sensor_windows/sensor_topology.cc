@@ -18,6 +18,7 @@ using streams::WindowBytesStore;
 
 streams::Topology BuildTopology(const std::string& input, const std::string& output) {
   streams::StreamsBuilder builder;
+  // [snippet:windowed-aggregate]
   builder
       .stream(input, Consumed<std::string, Reading>::with(
                          Serdes::String(), ReadingSerde(),
@@ -41,6 +42,7 @@ streams::Topology BuildTopology(const std::string& input, const std::string& out
             StatsJson(window.key(), window.window().start(), window.window().end(), stats)};
       })
       .to(output, Produced<std::string, std::string>::with(Serdes::String(), Serdes::String()));
+  // [snippet-end:windowed-aggregate]
   return builder.build();
 }
 

@@ -12,6 +12,7 @@ using namespace brook::streams;
 static volatile std::sig_atomic_t stop = 0;
 
 int main() {
+  // [snippet:app]
   StreamsBuilder builder;
   builder.stream<std::string, std::string>("words")
       .filter([](const std::string&, const std::string& line) { return !line.empty(); })
@@ -32,6 +33,7 @@ int main() {
   std::signal(SIGINT, [](int) { stop = 1; });
   std::signal(SIGTERM, [](int) { stop = 1; });
   streams.start();  // logs the embedded broker's address
+  // [snippet-end:app]
   while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   streams.close();
 }
