@@ -33,6 +33,105 @@ Status ParseBool(const std::string& key, const std::string& value, bool* out) {
   return Status::Ok();
 }
 
+// Every key the broker applies, with its default (as server.properties would write it; "" for
+// none) and what it does: FromProperties reads only these, and the configuration reference
+// (docs/guides/configuration.md, printed by brook-config-reference) is generated from them.
+constexpr BrokerConfig::KeyDefinition kDefinitions[] = {
+    {"node.id", "1", "This node's id; also the controller id in Metadata."},
+    {"broker.id", "1", "The older name of node.id."},
+    {"listeners", "PLAINTEXT://127.0.0.1:9092",
+     "Where clients connect: NAME://HOST:PORT,... Only PLAINTEXT; an empty host is 0.0.0.0, "
+     "port 0 a free port."},
+    {"advertised.listeners", "",
+     "What Metadata tells clients. Empty: the listeners (0.0.0.0 advertised as 127.0.0.1)."},
+    {"log.dirs", "/tmp/brook-logs",
+     "The data directory (the first of a list): a directory per partition, meta.properties and "
+     "brook-topics.json (docs/formats/)."},
+    {"log.dir", "/tmp/brook-logs", "Used when log.dirs is not set."},
+    {"num.partitions", "1", "Partitions of an auto-created topic (at least 1)."},
+    {"auto.create.topics.enable", "true",
+     "Create a topic when a client asks Metadata for it or produces to it."},
+    {"default.replication.factor", "1", "Must be 1: there is one node."},
+    {"delete.topic.enable", "true", "Whether DeleteTopics may delete topics."},
+    {"socket.request.max.bytes", "104857600",
+     "The largest request frame; a larger one closes the connection."},
+    {"connections.max.idle.ms", "600000", "Idle connections are closed after this."},
+    {"metrics.listener", "",
+     "http://HOST:PORT where GET /metrics answers the broker's metrics in Prometheus' text "
+     "format; port 0 picks a free one (docs/guides/observability.md). Empty: none."},
+    {"log.segment.bytes", "1073741824",
+     "Topics' segment.bytes: a new segment starts before one grows past this."},
+    {"log.roll.ms", "604800000",
+     "Topics' segment.ms: a new segment starts when the active one's first batch is this old."},
+    {"log.roll.hours", "168", "log.roll.ms in hours, used when log.roll.ms is not set."},
+    {"log.retention.ms", "604800000",
+     "Topics' retention.ms: closed segments whose newest record is older are deleted; -1 keeps "
+     "them."},
+    {"log.retention.minutes", "",
+     "log.retention.ms in minutes, used when log.retention.ms is not set."},
+    {"log.retention.hours", "168",
+     "log.retention.ms in hours, used when neither log.retention.ms nor .minutes is set."},
+    {"log.retention.bytes", "-1",
+     "Topics' retention.bytes: the oldest closed segments are deleted while the partition stays "
+     "this big without them; -1: no limit."},
+    {"log.retention.check.interval.ms", "300000", "How often retention runs."},
+    {"message.max.bytes", "1048588",
+     "Topics' max.message.bytes: the largest record batch a produce may append."},
+    {"log.index.interval.bytes", "4096",
+     "Topics' index.interval.bytes: bytes of log between two offset index entries."},
+    {"log.index.size.max.bytes", "10485760",
+     "Topics' segment.index.bytes: a new segment starts when its index would pass this."},
+    {"log.flush.interval.messages", "9223372036854775807",
+     "Topics' flush.messages: fsync after this many records (1: every append). The default "
+     "leaves it to the page cache, as Kafka does."},
+    {"log.flush.interval.ms", "9223372036854775807",
+     "Topics' flush.ms: fsync when the oldest unflushed append is this old."},
+    {"log.flush.scheduler.interval.ms", "1000",
+     "How often log.flush.interval.ms is checked (Kafka's default is never)."},
+    {"log.cleanup.policy", "delete", "Topics' cleanup.policy: delete, compact or compact,delete."},
+    {"log.cleaner.enable", "true", "Whether compacted topics are compacted."},
+    {"log.cleaner.backoff.ms", "15000", "The cleaner's sleep when no log needs cleaning."},
+    {"log.cleaner.delete.retention.ms", "86400000",
+     "Topics' delete.retention.ms: how long a compacted log keeps tombstones and transaction "
+     "markers."},
+    {"log.cleaner.min.cleanable.ratio", "0.5",
+     "Topics' min.cleanable.dirty.ratio: a log is compacted once this share of it is dirty."},
+    {"log.cleaner.min.compaction.lag.ms", "0",
+     "Topics' min.compaction.lag.ms: records younger than this are not compacted."},
+    {"offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets."},
+    {"offsets.topic.segment.bytes", "104857600", "segment.bytes of __consumer_offsets."},
+    {"offsets.retention.minutes", "10080",
+     "Committed offsets of an empty group are deleted after this."},
+    {"offsets.retention.check.interval.ms", "600000", "How often expired offsets are deleted."},
+    {"offset.metadata.max.bytes", "4096", "The longest metadata string of an offset commit."},
+    {"group.initial.rebalance.delay.ms", "3000",
+     "How long a new group's first rebalance waits for more members."},
+    {"group.min.session.timeout.ms", "6000", "The shortest session.timeout.ms a member may ask."},
+    {"group.max.session.timeout.ms", "1800000", "The longest session.timeout.ms a member may ask."},
+    {"group.max.size", "2147483647", "The most members a group takes."},
+    {"transaction.max.timeout.ms", "900000",
+     "The longest transaction.timeout.ms a producer may ask for."},
+    {"transaction.state.log.num.partitions", "50", "Partitions of __transaction_state."},
+    {"transaction.state.log.segment.bytes", "104857600", "segment.bytes of __transaction_state."},
+    {"transactional.id.expiration.ms", "604800000",
+     "A transactional id idle this long is forgotten."},
+    {"transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000",
+     "How often transactions past their timeout are aborted."},
+    {"transaction.remove.expired.transaction.cleanup.interval.ms", "3600000",
+     "How often expired transactional ids are removed."},
+    {"producer.id.expiration.ms", "86400000",
+     "A partition forgets an idempotent producer idle this long."},
+    {"producer.id.expiration.check.interval.ms", "600000",
+     "How often idle producers are forgotten."},
+};
+
+bool IsDefined(const std::string& key) {
+  for (const auto& definition : kDefinitions) {
+    if (key == definition.name) return true;
+  }
+  return false;
+}
+
 // Keys of a Kafka server.properties that mean nothing for a single node.
 const std::set<std::string>& IgnoredKeys() {
   static const std::set<std::string> keys = {"process.roles",
@@ -60,6 +159,8 @@ const std::set<std::string>& IgnoredKeys() {
 }
 
 }  // namespace
+
+std::span<const BrokerConfig::KeyDefinition> BrokerConfig::Definitions() { return kDefinitions; }
 
 Result<std::vector<Listener>> ParseListeners(const std::string& value) {
   std::vector<Listener> out;
@@ -208,7 +309,13 @@ Result<BrokerConfig> BrokerConfig::FromProperties(const Properties& props,
   int64_t retention_minutes = -2;
   int64_t roll_hours = -2;
   for (const auto& [key, value] : props) {
-    if (auto it = setters.find(key); it != setters.end()) {
+    if (!IsDefined(key)) {
+      if (IgnoredKeys().count(key) > 0) {
+        if (ignored != nullptr) ignored->push_back(key);
+      } else if (unknown != nullptr) {
+        unknown->push_back(key);
+      }
+    } else if (auto it = setters.find(key); it != setters.end()) {
       BROOK_RETURN_IF_ERROR(it->second(key, value));
     } else if (auto log_key = kLogKeys.find(key); log_key != kLogKeys.end()) {
       log_props[log_key->second] = value;
@@ -218,10 +325,8 @@ Result<BrokerConfig> BrokerConfig::FromProperties(const Properties& props,
       BROOK_RETURN_IF_ERROR(ParseNumber(key, value, &retention_minutes));
     } else if (key == "log.roll.hours") {
       BROOK_RETURN_IF_ERROR(ParseNumber(key, value, &roll_hours));
-    } else if (IgnoredKeys().count(key) > 0) {
-      if (ignored != nullptr) ignored->push_back(key);
-    } else if (unknown != nullptr) {
-      unknown->push_back(key);
+    } else {
+      return Status::Internal(fmt::format("{}: defined but not applied", key));
     }
   }
   // Kafka's precedence: .ms over .minutes over .hours.

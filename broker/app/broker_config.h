@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct Listener {
   std::string name = "PLAINTEXT";
   std::string host = "127.0.0.1";
   int port = 9092;
+
+  bool operator==(const Listener&) const = default;
 };
 
 // The broker's configuration, with Kafka's property names (server.properties). Fields end with
@@ -106,6 +109,19 @@ struct BrokerConfig {
   static Result<BrokerConfig> FromProperties(const Properties& props,
                                              std::vector<std::string>* unknown = nullptr,
                                              std::vector<std::string>* ignored = nullptr);
+
+  // A key: its name, its default as server.properties would write it ("" for none), and what
+  // it does.
+  struct KeyDefinition {
+    const char* name;
+    const char* default_value;
+    const char* doc;
+  };
+  // Every key FromProperties applies, in the order of the configuration reference
+  // (docs/guides/configuration.md), which is generated from them.
+  static std::span<const KeyDefinition> Definitions();
+
+  bool operator==(const BrokerConfig&) const = default;
 };
 
 // Parses "PLAINTEXT://host:port[,NAME://host:port...]". An empty host means 0.0.0.0.

@@ -45,6 +45,7 @@ struct LogConfig {
   int64_t min_compaction_lag_ms = 0;
 
   bool FsyncEveryAppend() const { return flush_messages <= 1; }
+  bool operator==(const LogConfig&) const = default;
 
   // Applies Kafka topic-config properties on top of `base` (e.g. {"segment.bytes", "1048576"}).
   // Unknown keys are returned in `unknown` (when given) and otherwise ignored; a malformed or

@@ -35,34 +35,70 @@ constexpr int64_t kMaxReplicationFactor = std::numeric_limits<int16_t>::max();
 // Kafka's longest topic name.
 constexpr size_t kMaxTopicLength = 249;
 
-// Every key set() and get() know, in the order of the header's comment (for error messages).
-constexpr std::array kKnownKeys = {
-    StreamsConfig::kApplicationId,
-    StreamsConfig::kBootstrapServers,
-    StreamsConfig::kNumStreamThreads,
-    StreamsConfig::kProcessingGuarantee,
-    StreamsConfig::kCommitIntervalMs,
-    StreamsConfig::kStateDir,
-    StreamsConfig::kMaxTaskIdleMs,
-    StreamsConfig::kReplicationFactor,
-    StreamsConfig::kPollMs,
-    StreamsConfig::kBufferedRecordsPerPartition,
-    StreamsConfig::kClientId,
-    StreamsConfig::kDeserializationExceptionHandler,
-    kDeserializationAlias,
-    StreamsConfig::kProcessingExceptionHandler,
-    StreamsConfig::kProductionExceptionHandler,
-    kProductionAlias,
-    StreamsConfig::kDeadLetterQueueTopic,
-    StreamsConfig::kDefaultKeySerde,
-    StreamsConfig::kDefaultValueSerde,
-    StreamsConfig::kStatestoreCacheMaxBytes,
-    StreamsConfig::kStateCleanupDelayMs,
-    StreamsConfig::kWindowStoreChangelogAdditionalRetentionMs,
-    StreamsConfig::kRocksDBMemoryMaxBytes,
-    StreamsConfig::kRocksDBConfigSetter,
-    StreamsConfig::kMetricsRecordingLevel,
-    StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix,
+// Every key set() and get() know, with the default get() answers and what the key does: the
+// unknown-key message, values() and the configuration reference (docs/guides/configuration.md,
+// printed by brook-config-reference and checked by a test) all come from here.
+constexpr StreamsConfig::KeyDefinition kDefinitions[] = {
+    {StreamsConfig::kApplicationId, "",
+     "Required by KafkaStreams. The consumer group, and the prefix of internal topics and "
+     "transactional ids: one or more of a-z A-Z 0-9 . _ -."},
+    {StreamsConfig::kBootstrapServers, "",
+     "The brokers (host:port,...). Empty: start() starts an embedded broker with its data under "
+     "<state.dir>/broker."},
+    {StreamsConfig::kNumStreamThreads, "1", "Stream threads of this instance (at least 1)."},
+    {StreamsConfig::kProcessingGuarantee, "at_least_once",
+     "at_least_once or exactly_once_v2 (transactions: docs/guides/exactly-once.md)."},
+    {StreamsConfig::kCommitIntervalMs, "30000",
+     "How often the threads commit, in ms. The default is 100 under exactly_once_v2."},
+    {StreamsConfig::kStateDir, "/tmp/brook-streams",
+     "Where tasks keep their stores: <state.dir>/<application.id>/<task>/."},
+    {StreamsConfig::kMaxTaskIdleMs, "0",
+     "How long a task waits for data on an empty input before processing the others, in ms. "
+     "0: only while the consumer knows the partition has data; -1: never."},
+    {StreamsConfig::kReplicationFactor, "-1",
+     "Replication factor of the internal topics; -1: the broker's default."},
+    {StreamsConfig::kPollMs, "100", "The longest a thread blocks in poll, in ms."},
+    {StreamsConfig::kBufferedRecordsPerPartition, "1000",
+     "Records buffered per input partition; a partition above it is paused."},
+    {StreamsConfig::kClientId, "",
+     "Prefix of the clients' ids. Empty: <application.id>-<process id>."},
+    {StreamsConfig::kDeserializationExceptionHandler, "log_and_fail",
+     "What a record that cannot be deserialized does: log_and_fail (the thread stops) or "
+     "log_and_continue (skipped and counted in dropped-records). "
+     "setDeserializationExceptionHandler takes an object; get() then answers custom."},
+    {kDeserializationAlias, "log_and_fail", "The older name of deserialization.exception.handler."},
+    {StreamsConfig::kProcessingExceptionHandler, "log_and_fail",
+     "The same choice for an exception a processor throws."},
+    {StreamsConfig::kProductionExceptionHandler, "log_and_fail",
+     "The same choice for a record the producer cannot serialize or send."},
+    {kProductionAlias, "log_and_fail", "The older name of production.exception.handler."},
+    {StreamsConfig::kDeadLetterQueueTopic, "",
+     "When set, every record a handler is given is also written there, raw, with headers naming "
+     "the error. Empty: none."},
+    {StreamsConfig::kDefaultKeySerde, "",
+     "The key serde of sources, sinks and stores that name none: string, int32, int64, double, "
+     "bytes, void or json. Empty: none (every one must name its serdes)."},
+    {StreamsConfig::kDefaultValueSerde, "", "The same for values."},
+    {StreamsConfig::kStatestoreCacheMaxBytes, "10485760",
+     "Bytes of each stream thread's record cache, shared by its stores with caching; 0 turns "
+     "caching off."},
+    {StreamsConfig::kStateCleanupDelayMs, "600000",
+     "Task directories no thread has used this long are deleted, in ms."},
+    {StreamsConfig::kWindowStoreChangelogAdditionalRetentionMs, "86400000",
+     "Added to a window or session store's retention for its changelog's retention.ms."},
+    {StreamsConfig::kRocksDBMemoryMaxBytes, "134217728",
+     "The block cache and memtables of every RocksDB store of the process together (at least "
+     "1048576)."},
+    {StreamsConfig::kRocksDBConfigSetter, "",
+     "Set as an object: setRocksDBConfigSetter. get() answers custom when one is set."},
+    {StreamsConfig::kMetricsRecordingLevel, "INFO",
+     "INFO, DEBUG or TRACE. The stores' latencies are measured only at DEBUG and TRACE."},
+    {StreamsConfig::kMetricsListener, "",
+     "http://HOST:PORT where the app serves its metrics in Prometheus' text format on GET "
+     "/metrics; port 0 picks a free one (docs/guides/observability.md). Empty: none."},
+    {StreamsConfig::kEmitIntervalMsOuterJoinSpuriousResultsFix, "1000",
+     "Internal, as in Kafka: the least wall-clock time between two scans of a left or outer "
+     "stream-stream join's store for records whose window closed, in ms."},
 };
 
 constexpr std::array<std::string_view, 3> kPrefixes = {"consumer.", "producer.", "admin."};
@@ -86,17 +122,19 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 [[noreturn]] void ThrowUnknownKey(const std::string& key) {
   std::string suggestion;
   size_t best = 4;  // suggest only keys at most 3 edits away
-  for (const char* known : kKnownKeys) {
-    size_t distance = EditDistance(key, known);
+  std::vector<std::string_view> known;
+  for (const auto& definition : kDefinitions) {
+    known.push_back(definition.name);
+    size_t distance = EditDistance(key, definition.name);
     if (distance < best) {
       best = distance;
-      suggestion = fmt::format(" (did you mean '{}'?)", known);
+      suggestion = fmt::format(" (did you mean '{}'?)", definition.name);
     }
   }
   throw ConfigException(fmt::format(
       "unknown config key '{}'{}; known keys: {}; librdkafka properties go under the prefixes "
       "consumer., producer. and admin.",
-      key, suggestion, fmt::join(kKnownKeys, ", ")));
+      key, suggestion, fmt::join(known, ", ")));
 }
 
 // `value` as a whole integer in [min, max], else ConfigException naming `key`, `value` and
@@ -181,6 +219,8 @@ std::string SerdeConfigName(const detail::ErasedSerde& serde) {
 }  // namespace
 
 StreamsConfig::StreamsConfig() = default;
+
+std::span<const StreamsConfig::KeyDefinition> StreamsConfig::definitions() { return kDefinitions; }
 
 StreamsConfig::StreamsConfig(const std::map<std::string, std::string>& properties) {
   for (const auto& [key, value] : properties) set(key, value);
@@ -286,6 +326,8 @@ StreamsConfig& StreamsConfig::set(const std::string& key, const std::string& val
           "metrics.recording.level must be INFO, DEBUG or TRACE, got '{}'", value));
     }
     metrics_recording_level_ = value;
+  } else if (key == kMetricsListener) {
+    metrics_listener_ = value;
   } else if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
     outer_join_emit_interval_ms_ =
         ParseInteger(key, value, 0, kInt64Max, "an integer >= 0 (milliseconds)");
@@ -336,6 +378,7 @@ std::string StreamsConfig::get(const std::string& key) const {
   }
   if (key == kRocksDBMemoryMaxBytes) return std::to_string(rocksdb_memory_max_bytes_);
   if (key == kMetricsRecordingLevel) return metrics_recording_level_;
+  if (key == kMetricsListener) return metrics_listener_;
   if (key == kRocksDBConfigSetter) return rocksdb_config_setter_ ? kCustomHandler : "";
   if (key == kEmitIntervalMsOuterJoinSpuriousResultsFix) {
     return std::to_string(outer_join_emit_interval_ms_.value_or(1000));
@@ -345,7 +388,7 @@ std::string StreamsConfig::get(const std::string& key) const {
 
 std::map<std::string, std::string> StreamsConfig::values() const {
   std::map<std::string, std::string> all;
-  for (const char* key : kKnownKeys) all[key] = get(key);
+  for (const auto& definition : kDefinitions) all[definition.name] = get(definition.name);
   for (const auto& [key, value] : consumer_) all["consumer." + key] = value;
   for (const auto& [key, value] : producer_) all["producer." + key] = value;
   for (const auto& [key, value] : admin_) all["admin." + key] = value;

@@ -2,8 +2,9 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,41 +16,10 @@ namespace brook::streams {
 
 enum class ProcessingGuarantee { kAtLeastOnce, kExactlyOnceV2 };
 
-// The configuration of a streams application, with Kafka Streams' keys and defaults
-// (docs/guides/configuration.md lists them all):
-//
-//   application.id             required by KafkaStreams; the consumer group, the prefix of
-//                              internal topics and transactional ids. [a-zA-Z0-9._-]+
-//   bootstrap.servers          Default: "" (start an embedded broker under <state.dir>/broker)
-//   num.stream.threads         Default: 1
-//   processing.guarantee       at_least_once | exactly_once_v2. Default: at_least_once
-//   commit.interval.ms         Default: 30000, or 100 under exactly_once_v2
-//   state.dir                  Default: /tmp/brook-streams
-//   max.task.idle.ms           Default: 0 (wait only for partitions known to have data);
-//                              -1: never wait for empty inputs
-//   replication.factor         of internal topics. Default: -1 (the broker's default)
-//   poll.ms                    Default: 100
-//   buffered.records.per.partition  Default: 1000 (a partition is paused above it)
-//   client.id                  Default: "" (<application.id>-<process id>)
-//   deserialization.exception.handler (alias default.deserialization.exception.handler)
-//   processing.exception.handler
-//   production.exception.handler      (alias default.production.exception.handler)
-//                              log_and_fail | log_and_continue. Default: log_and_fail
-//   errors.dead.letter.queue.topic.name  Default: "" (none); when set, every record a handler
-//                              is given is also written there, raw, with error headers
-//   default.key.serde / default.value.serde
-//                              string | int32 | int64 | double | bytes | void | json.
-//                              Default: none (every source and sink names its serdes)
-//   statestore.cache.max.bytes  of each stream thread's record cache for stores with caching.
-//                              Default: 10485760 (0 turns caching off)
-//   state.cleanup.delay.ms     task directories unused this long are deleted. Default: 600000
-//   windowstore.changelog.additional.retention.ms  added to a window or session store's
-//                              retention for its changelog's retention.ms. Default: 86400000
-//   rocksdb.memory.max.bytes   the block cache and memtables of every RocksDB store of the
-//                              process together. Default: 134217728 (128 MiB)
-//   rocksdb.config.setter      set as an object (setRocksDBConfigSetter); get() answers
-//                              "custom" or ""
-//   consumer.* producer.* admin.*   passed to librdkafka (checked when the app is built)
+// The configuration of a streams application, with Kafka Streams' keys and defaults. Each key,
+// its default and what it does are in definitions() (streams_config.cc), from which
+// docs/guides/configuration.md is generated; librdkafka properties are passed with the prefixes
+// consumer., producer. and admin. (checked when the app is built).
 //
 // Construction and set() throw ConfigException for an unknown key, a value of the wrong type
 // or out of range, naming the key and what it accepts.
@@ -86,6 +56,10 @@ class StreamsConfig {
   // (put, get, delete, range, flush; Kafka's DEBUG-level store metrics) are measured only at
   // DEBUG and TRACE, so that the default pays no clock reads per store call.
   static constexpr const char* kMetricsRecordingLevel = "metrics.recording.level";
+  // Brook's (the broker has the same key): http://HOST:PORT where the app serves its metrics in
+  // Prometheus' text format on GET /metrics; port 0 picks a free port (KafkaStreams::
+  // metricsUrl()). Empty (the default): no endpoint. Checked when KafkaStreams is constructed.
+  static constexpr const char* kMetricsListener = "metrics.listener";
   // Internal (Kafka's StreamsConfig.InternalConfig, same key): the least wall-clock time between
   // two scans of a left/outer stream-stream join's outer store for records whose window closed.
   // Default: 1000 (ms); the TopologyTestDriver uses 0 unless it is set.
@@ -94,6 +68,16 @@ class StreamsConfig {
 
   StreamsConfig();
   explicit StreamsConfig(const std::map<std::string, std::string>& properties);
+
+  // A key: its name, the value get() answers when it is not set, and what it does.
+  struct KeyDefinition {
+    const char* name;
+    const char* default_value;
+    const char* doc;
+  };
+  // Every key set() and get() know (not the consumer., producer. and admin. prefixes), in the
+  // order of the configuration reference, which is generated from them.
+  static std::span<const KeyDefinition> definitions();
 
   // Sets one key (validated now). Returns *this for chaining.
   StreamsConfig& set(const std::string& key, const std::string& value);
@@ -122,6 +106,7 @@ class StreamsConfig {
   }
   int64_t rocksDBMemoryMaxBytes() const { return rocksdb_memory_max_bytes_; }
   const std::string& metricsRecordingLevel() const { return metrics_recording_level_; }
+  const std::string& metricsListener() const { return metrics_listener_; }
   // kEmitIntervalMsOuterJoinSpuriousResultsFix as set; nullopt when not set (then 1000).
   std::optional<int64_t> outerJoinEmitIntervalMs() const { return outer_join_emit_interval_ms_; }
   // Tunes the options of every RocksDB store (Kafka's rocksdb.config.setter, as an object).
@@ -182,6 +167,7 @@ class StreamsConfig {
   int64_t windowstore_changelog_additional_retention_ms_ = 86400000;
   int64_t rocksdb_memory_max_bytes_ = 134217728;
   std::string metrics_recording_level_ = "INFO";
+  std::string metrics_listener_;
   std::shared_ptr<RocksDBConfigSetter> rocksdb_config_setter_;
   std::optional<int64_t> outer_join_emit_interval_ms_;
   std::string deserialization_handler_name_ = "log_and_fail";

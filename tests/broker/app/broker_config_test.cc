@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace brook::broker::app {
 namespace {
 
@@ -85,6 +89,36 @@ TEST(BrokerConfigTest, ListenersParse) {
   ASSERT_EQ(listeners->size(), 2u);
   EXPECT_EQ((*listeners)[1].host, "::1");
   EXPECT_EQ((*listeners)[1].port, 0);
+}
+
+// The reference (docs/guides/configuration.md) is printed from Definitions(): each key must be
+// applied (not reported unknown), and giving its documented default must change nothing.
+TEST(BrokerConfigTest, DefinitionsAreAppliedWithTheirDocumentedDefaults) {
+  auto defaults = BrokerConfig::FromProperties({});
+  ASSERT_TRUE(defaults.ok());
+  std::set<std::string> names;
+  for (const auto& key : BrokerConfig::Definitions()) {
+    EXPECT_TRUE(names.insert(key.name).second) << key.name << " is defined twice";
+    EXPECT_NE(std::string(key.doc), "") << key.name;
+    if (*key.default_value == '\0') continue;  // no default to give
+    std::vector<std::string> unknown;
+    std::vector<std::string> ignored;
+    auto config = BrokerConfig::FromProperties({{key.name, key.default_value}}, &unknown, &ignored);
+    ASSERT_TRUE(config.ok()) << key.name << ": " << config.status().ToString();
+    EXPECT_TRUE(unknown.empty()) << key.name;
+    EXPECT_TRUE(ignored.empty()) << key.name;
+    config->given.clear();
+    config->topic_defaults_set.clear();
+    EXPECT_TRUE(*config == *defaults)
+        << key.name << "=" << key.default_value << " is not the default";
+  }
+}
+
+TEST(BrokerConfigTest, AKeyThatIsNotDefinedIsUnknown) {
+  std::vector<std::string> unknown;
+  auto config = BrokerConfig::FromProperties({{"log.segment.byte", "1"}}, &unknown);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(unknown, std::vector<std::string>{"log.segment.byte"});
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <typeindex>
 
@@ -124,6 +125,28 @@ TEST_F(StreamsConfigTest, GetAnswersDefaultsAsStrings) {
       {"metrics.recording.level", "INFO"},
   };
   for (const auto& [key, value] : expected) EXPECT_EQ(config.get(key), value) << key;
+}
+
+// The reference (docs/guides/configuration.md) is printed from definitions(): each documented
+// default must be what get() answers, and setting it must be accepted and change nothing.
+TEST_F(StreamsConfigTest, DefinitionsGiveTheDefaultsGetAnswers) {
+  const StreamsConfig defaults;
+  std::set<std::string> names;
+  for (const auto& key : StreamsConfig::definitions()) {
+    EXPECT_TRUE(names.insert(key.name).second) << key.name << " is defined twice";
+    EXPECT_EQ(defaults.get(key.name), key.default_value) << key.name;
+    EXPECT_NE(std::string(key.doc), "") << key.name;
+    if (std::string(key.name) == StreamsConfig::kRocksDBConfigSetter) continue;  // an object
+    StreamsConfig config;
+    if (*key.default_value != '\0' || std::string(key.name) != StreamsConfig::kApplicationId) {
+      EXPECT_NO_THROW(config.set(key.name, key.default_value)) << key.name;
+    }
+    EXPECT_EQ(config.values(), defaults.values()) << key.name;
+  }
+  // values() lists exactly the defined keys.
+  std::set<std::string> listed;
+  for (const auto& [key, value] : defaults.values()) listed.insert(key);
+  EXPECT_EQ(listed, names);
 }
 
 TEST_F(StreamsConfigTest, EveryKeyIsSetAndReadBack) {
