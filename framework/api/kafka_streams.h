@@ -134,6 +134,10 @@ class KafkaStreams {
   // The brokers this instance talks to: bootstrap.servers, or the embedded broker's address
   // once started.
   std::string bootstrapServers() const;
+  // Brook's: where this instance serves its metrics in Prometheus' text format
+  // ("http://HOST:PORT/metrics", metrics.listener, docs/guides/observability.md), once
+  // started; empty without metrics.listener.
+  std::string metricsUrl() const;
   // The topology as built for this application (internal topics decorated).
   TopologyDescription describe() const;
 

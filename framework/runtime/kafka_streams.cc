@@ -14,6 +14,8 @@
 
 #include "broker/app/embedded_broker.h"
 #include "common/logging.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
 #include "common/uuid.h"
 #include "framework/client/admin.h"
 #include "framework/client/check_properties.h"
@@ -72,6 +74,11 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     options.serdes = config_.serdeDefaults();
     built_ = topology.builder().Build(options);
     CheckClientProperties();
+    if (!config_.metricsListener().empty()) {
+      auto listener =
+          metrics::ParseMetricsListener(StreamsConfig::kMetricsListener, config_.metricsListener());
+      if (!listener.ok()) throw ConfigException("StreamsConfig " + listener.status().message());
+    }
     LockStateDirectory();
     state_directory_ = std::make_shared<framework::state::StateDirectory>(config_.stateDir(),
                                                                           config_.applicationId());
@@ -102,6 +109,7 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
                                std::string(stateName(state_)) + "; it can start only once");
       }
     }
+    StartMetricsServer();
     if (bootstrap_.empty()) StartEmbeddedBroker();
     PrepareTopics();
     StartGlobalThread();
@@ -159,6 +167,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
       error_shutdown_.join();
     }
     StopStateCleaner();
+    // Its scrapes read the threads.
+    if (metrics_server_) metrics_server_->Stop();
     {
       // The clients go before the embedded broker they talk to.
       std::lock_guard lock(mutex_);
@@ -268,6 +278,11 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   std::string bootstrap() const {
     std::lock_guard lock(mutex_);
     return bootstrap_;
+  }
+
+  std::string MetricsUrl() const {
+    std::lock_guard lock(mutex_);
+    return metrics_server_ ? metrics_server_->url() : "";
   }
 
   TopologyDescription Describe() const { return framework::topology::Describe(*built_); }
@@ -509,6 +524,138 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     PrepareChangelogTopics(**admin, known);
   }
 
+  // metrics.listener: the registry's task, processor-node and store families are computed at
+  // each scrape from the threads' snapshots; the thread families are the registry's own,
+  // updated by the threads (MakeThread). Names: docs/guides/observability.md.
+  void StartMetricsServer() {
+    if (config_.metricsListener().empty()) return;
+    using metrics::Labels;
+    using metrics::Sample;
+    using metrics::Type;
+    using TaskSnapshot = StreamThread::TaskSnapshot;
+    auto per_task = [this](std::string name, std::string help, Type type,
+                           std::function<double(const TaskSnapshot&)> value) {
+      registry_.collector(std::move(name), std::move(help), type, [this, value] {
+        std::vector<Sample> samples;
+        for (const auto& [thread, task] : TaskSnapshots()) {
+          samples.push_back(
+              {{{"thread_id", thread}, {"task_id", task.id.toString()}}, value(task)});
+        }
+        return samples;
+      });
+    };
+    per_task("kafka_streams_stream_task_metrics_process_total", "Records processed by the task",
+             Type::kCounter,
+             [](const TaskSnapshot& task) { return static_cast<double>(task.processed); });
+    per_task("kafka_streams_stream_task_metrics_dropped_records_total",
+             "Records dropped: skipped by an exception handler, or late for their window",
+             Type::kCounter, [](const TaskSnapshot& task) {
+               return static_cast<double>(task.counters->dropped_records.load());
+             });
+    per_task("kafka_streams_stream_task_metrics_restore_total",
+             "Changelog records restored into the task's stores", Type::kCounter,
+             [](const TaskSnapshot& task) {
+               return static_cast<double>(task.counters->restored_records.load());
+             });
+    per_task("kafka_streams_stream_task_metrics_restore_remaining_records",
+             "Changelog records left to restore before the task runs", Type::kGauge,
+             [](const TaskSnapshot& task) { return static_cast<double>(task.restore_remaining); });
+    registry_.collector("kafka_streams_stream_processor_node_metrics_process_total",
+                        "Records handed to the processor node", Type::kCounter, [this] {
+                          std::vector<Sample> samples;
+                          for (const auto& [thread, task] : TaskSnapshots()) {
+                            for (const auto& [node, processed] : task.nodes) {
+                              samples.push_back({{{"thread_id", thread},
+                                                  {"task_id", task.id.toString()},
+                                                  {"processor_node_id", node}},
+                                                 static_cast<double>(processed)});
+                            }
+                          }
+                          return samples;
+                        });
+    using StoreSnapshot = StreamThread::StoreSnapshot;
+    auto per_store = [this](std::string name, std::string help, Type type,
+                            std::function<std::optional<double>(const StoreSnapshot&)> value) {
+      registry_.collector(std::move(name), std::move(help), type, [this, value] {
+        std::vector<Sample> samples;
+        for (const auto& [thread, task] : TaskSnapshots()) {
+          for (const auto& store : task.stores) {
+            std::optional<double> v = value(store);
+            if (!v) continue;
+            samples.push_back({{{"thread_id", thread},
+                                {"task_id", task.id.toString()},
+                                {"store_type", store.type},
+                                {"state_id", store.name}},
+                               *v});
+          }
+        }
+        return samples;
+      });
+    };
+    per_store("kafka_streams_stream_state_metrics_put_total",
+              "Writes to the store (put, putIfAbsent, each entry of putAll)", Type::kCounter,
+              [](const StoreSnapshot& store) { return static_cast<double>(store.puts); });
+    per_store("kafka_streams_stream_state_metrics_get_total", "Reads of the store by key",
+              Type::kCounter,
+              [](const StoreSnapshot& store) { return static_cast<double>(store.gets); });
+    per_store("kafka_streams_stream_state_metrics_delete_total", "Deletes from the store",
+              Type::kCounter,
+              [](const StoreSnapshot& store) { return static_cast<double>(store.deletes); });
+    per_store("kafka_streams_stream_state_metrics_estimate_num_keys",
+              "Approximate entries of a key-value store (RocksDB's estimate-num-keys)",
+              Type::kGauge, [](const StoreSnapshot& store) -> std::optional<double> {
+                if (store.entries < 0) return std::nullopt;
+                return static_cast<double>(store.entries);
+              });
+    per_store("kafka_streams_stream_state_metrics_total_sst_files_size_bytes",
+              "Bytes of the persistent store's SST files (all segments)", Type::kGauge,
+              [](const StoreSnapshot& store) -> std::optional<double> {
+                if (store.directory.empty()) return std::nullopt;
+                return static_cast<double>(SstBytes(store.directory));
+              });
+    auto server = metrics::MetricsHttpServer::Start(config_.metricsListener(),
+                                                    [this] { return registry_.Scrape(); });
+    if (!server.ok()) {
+      throw StreamsException("cannot serve metrics.listener: " + server.status().ToString());
+    }
+    std::lock_guard lock(mutex_);
+    metrics_server_ = std::move(server).value();
+    log_->info("[{}] metrics on {}", client_id_, metrics_server_->url());
+  }
+
+  // Each live thread's tasks, with the thread's name, for a scrape.
+  std::vector<std::pair<std::string, StreamThread::TaskSnapshot>> TaskSnapshots() const {
+    std::vector<StreamThread*> threads;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& thread : threads_) {
+        if (thread->state() != StreamThread::State::kDead) threads.push_back(thread.get());
+      }
+    }
+    std::vector<std::pair<std::string, StreamThread::TaskSnapshot>> result;
+    for (StreamThread* thread : threads) {
+      for (auto& task : thread->MetricsSnapshot())
+        result.emplace_back(thread->name(), std::move(task));
+    }
+    return result;
+  }
+
+  // The bytes of the .sst files under `dir` (a segmented store keeps one database per segment
+  // in subdirectories); files that vanish during the walk (compactions) are skipped.
+  static int64_t SstBytes(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    int64_t total = 0;
+    std::error_code error;
+    for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end;
+         it.increment(error)) {
+      if (it->path().extension() != ".sst") continue;
+      std::error_code size_error;
+      const auto size = fs::file_size(it->path(), size_error);
+      if (!size_error) total += static_cast<int64_t>(size);
+    }
+    return total;
+  }
+
   // Deletes task directories no thread has used for state.cleanup.delay.ms (Kafka's state
   // cleaner), checking every state.cleanup.delay.ms (at most every minute).
   void StartStateCleaner() {
@@ -700,6 +847,16 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
     }
     options.transactional_id =
         config_.applicationId() + "-" + process_id_ + "-" + std::to_string(index);
+    const metrics::Labels thread_label{{"thread_id", options.name}};
+    options.process_total = &registry_.counter("kafka_streams_stream_thread_metrics_process_total",
+                                               "Records the thread processed", thread_label);
+    options.process_latency =
+        &registry_.histogram("kafka_streams_stream_thread_metrics_process_latency_seconds",
+                             "Time to process the records of one loop iteration", thread_label);
+    options.commit_latency = &registry_.histogram(
+        "kafka_streams_stream_thread_metrics_commit_latency_seconds",
+        "Time of a commit (flush the stores, send the records, commit offsets or the transaction)",
+        thread_label);
     if (global_thread_ != nullptr) {
       options.global_store = [global = global_thread_.get()](const std::string& name) {
         return global->GetStore(name);
@@ -820,6 +977,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   std::shared_ptr<framework::state::StateDirectory> state_directory_;
   // Declared before the threads, so it is destroyed after them (their stores use it).
   std::unique_ptr<statestore::RocksDBResources> rocksdb_resources_;
+  // Before the threads too: they keep their counters and histograms.
+  metrics::Registry registry_;
   // Null without global stores. Destroyed after the stream threads, whose tasks read its stores.
   std::unique_ptr<framework::runtime::GlobalStreamThread> global_thread_;
   std::string process_id_;
@@ -831,6 +990,8 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   StateListener listener_;
   UncaughtExceptionHandler handler_;
   std::vector<std::unique_ptr<StreamThread>> threads_;  // dead ones too, joined at close
+  // After the threads: destroyed (stopped) first, as its scrapes read them.
+  std::unique_ptr<metrics::MetricsHttpServer> metrics_server_;  // guarded by mutex_
   int thread_count_ = 0;
   bool closing_ = false;
   std::thread error_shutdown_;
@@ -862,6 +1023,7 @@ std::vector<ThreadMetadata> KafkaStreams::metadataForLocalThreads() const {
 }
 std::vector<Metric> KafkaStreams::metrics() const { return impl_->Metrics(); }
 std::string KafkaStreams::bootstrapServers() const { return impl_->bootstrap(); }
+std::string KafkaStreams::metricsUrl() const { return impl_->MetricsUrl(); }
 TopologyDescription KafkaStreams::describe() const { return impl_->Describe(); }
 void KafkaStreams::setGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener) {
   impl_->SetRestoreListener(std::move(listener));

@@ -68,6 +68,12 @@ StreamTask::StreamTask(streams::TaskId id, std::unique_ptr<topology::TaskTopolog
 
 StreamTask::~StreamTask() = default;
 
+std::vector<std::pair<std::string, uint64_t>> StreamTask::NodeProcessCounts() const {
+  std::vector<std::pair<std::string, uint64_t>> counts;
+  for (const auto& node : topology_->nodes()) counts.emplace_back(node->name(), node->processed());
+  return counts;
+}
+
 void StreamTask::AddInput(const TopicPartition& partition) {
   if (FindQueue(partition.topic, partition.partition) != nullptr) return;
   streams::detail::SourceInstance* source = topology_->SourceFor(partition.topic);
@@ -202,6 +208,7 @@ bool StreamTask::ProcessOne() {
     metadata_ = &metadata;
     current_timestamp_ = item.timestamp;
     try {
+      next->source->CountProcessed();
       next->source->ProcessRaw(item.raw, item.timestamp);
     } catch (...) {
       try {

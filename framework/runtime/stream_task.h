@@ -30,6 +30,8 @@ struct TaskCounters {
   // Records skipped by an exception handler's kContinue, plus those processors dropped on
   // purpose (ProcessingContext::recordDroppedRecord): Kafka's dropped-records.
   std::atomic<int64_t> dropped_records{0};
+  // Changelog records restored into the task's stores (Kafka's restore-total).
+  std::atomic<int64_t> restored_records{0};
 };
 
 // The task-level metrics of framework/api/metrics.h for task `task` run by thread `thread_id`.
@@ -153,6 +155,12 @@ class StreamTask final : private streams::detail::TaskContext {
   void Close(bool clean = true, const std::map<TopicPartition, int64_t>& written = {});
 
   int64_t processed_records() const { return processed_; }
+  // Counts `records` changelog records restored into the task's stores.
+  void CountRestored(int64_t records) {
+    counters_->restored_records.fetch_add(records, std::memory_order_relaxed);
+  }
+  // Each node's name and the records it was handed so far, in topology order (sources first).
+  std::vector<std::pair<std::string, uint64_t>> NodeProcessCounts() const;
   // The task's metric counters; the pointer may be kept (and read from any thread) after the
   // task is gone.
   std::shared_ptr<const TaskCounters> counters() const { return counters_; }

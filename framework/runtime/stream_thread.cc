@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "statestore/layers/store_metrics.h"
+
 namespace brook::framework::runtime {
 
 using streams::StreamsException;
@@ -77,6 +79,11 @@ Result<std::unique_ptr<StreamThread>> StreamThread::Create(Options options) {
     if (!restore.ok()) return restore.status();
     thread->changelog_reader_ = std::make_unique<state::StoreChangelogReader>(
         thread->options_.name, std::move(restore).value(), thread->options_.restore_listener);
+    StreamThread* self = thread.get();
+    thread->changelog_reader_->set_restored_sink([self](const streams::TaskId& id, int64_t n) {
+      auto it = self->tasks_.find(id);
+      if (it != self->tasks_.end()) it->second->CountRestored(n);
+    });
     if (thread->options_.config.statestoreCacheMaxBytes() > 0) {
       thread->thread_cache_ =
           std::make_unique<statestore::ThreadCache>(thread->options_.config.statestoreCacheMaxBytes());
@@ -212,7 +219,15 @@ void StreamThread::RunOnce() {
   AddRecords(std::move(polled).value());
   RestoreTasks();
   try {
-    Process();
+    const auto started = std::chrono::steady_clock::now();
+    const int processed = Process();
+    if (processed > 0) {
+      if (options_.process_total != nullptr) options_.process_total->Increment(processed);
+      if (options_.process_latency != nullptr) {
+        options_.process_latency->Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
+    }
   } catch (const client::ProducerFencedException& e) {
     RecoverFromTransactionError(Status::FailedPrecondition(e.what()), true);
     return;
@@ -254,9 +269,9 @@ void StreamThread::BeginTransactionIfNeeded() {
   transaction_open_ = true;
 }
 
-void StreamThread::Process() {
+int StreamThread::Process() {
   BeginTransactionIfNeeded();
-  if (exactly_once_ && !transaction_open_) return;
+  if (exactly_once_ && !transaction_open_) return 0;
   const int64_t now = NowMs();
   auto may_have_data = [this](const TopicPartition& partition) {
     std::optional<int64_t> end = consumer_->HighWatermark(partition);
@@ -292,6 +307,7 @@ void StreamThread::Process() {
   if (!to_resume.empty() && consumer_->Resume(to_resume).ok()) {
     for (const auto& partition : to_resume) paused_.erase(partition);
   }
+  return processed;
 }
 
 void StreamThread::MaybeCommit(bool force) {
@@ -304,7 +320,12 @@ void StreamThread::MaybeCommit(bool force) {
   }
   if (!force && !requested && now - last_commit_ms_ < options_.config.commitIntervalMs()) return;
   last_commit_ms_ = now;
-  if (needed) Commit();
+  if (!needed) return;
+  const auto started = std::chrono::steady_clock::now();
+  if (Commit() && options_.commit_latency != nullptr) {
+    options_.commit_latency->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
 }
 
 bool StreamThread::Commit() {
@@ -553,6 +574,40 @@ void StreamThread::RestoreTasks() {
     it->second->Initialize();
     log_->info("[{}] task {} restored, running", options_.name, id.toString());
   }
+}
+
+std::vector<StreamThread::TaskSnapshot> StreamThread::MetricsSnapshot() const {
+  std::lock_guard tasks_lock(tasks_mutex_);
+  std::map<streams::TaskId, int64_t> remaining;
+  if (changelog_reader_ != nullptr) remaining = changelog_reader_->RemainingRecords();
+  std::vector<TaskSnapshot> result;
+  for (const auto& [id, task] : tasks_) {
+    TaskSnapshot snapshot;
+    snapshot.id = id;
+    snapshot.processed = task->processed_records();
+    if (auto it = remaining.find(id); it != remaining.end())
+      snapshot.restore_remaining = it->second;
+    snapshot.counters = task->counters();
+    snapshot.nodes = task->NodeProcessCounts();
+    const state::ProcessorStateManager* manager = task->state_manager();
+    if (manager != nullptr && task->state() != StreamTask::State::kClosed) {
+      manager->ForEachStore([&](streams::StateStore& store) {
+        auto* metered = dynamic_cast<statestore::MeteredStore*>(&store);
+        if (metered == nullptr || !store.isOpen()) return;
+        StoreSnapshot entry;
+        entry.name = store.name();
+        entry.type = metered->metricsScope();
+        entry.puts = metered->metrics().puts;
+        entry.gets = metered->metrics().gets;
+        entry.deletes = metered->metrics().deletes;
+        entry.entries = metered->estimatedEntries();
+        if (store.persistent()) entry.directory = manager->stateDir() / "rocksdb" / store.name();
+        snapshot.stores.push_back(std::move(entry));
+      });
+    }
+    result.push_back(std::move(snapshot));
+  }
+  return result;
 }
 
 void StreamThread::ForEachStore(const std::string& name,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "common/metrics.h"
 #include "common/result.h"
 #include "framework/api/streams_config.h"
 #include "framework/api/task_id.h"
@@ -24,9 +26,9 @@
 #include "framework/runtime/stream_task.h"
 #include "framework/state/state_directory.h"
 #include "framework/state/store_changelog_reader.h"
+#include "framework/topology/topology_builder.h"
 #include "statestore/api/state_restore_listener.h"
 #include "statestore/layers/thread_cache.h"
-#include "framework/topology/topology_builder.h"
 
 namespace brook::framework::runtime {
 
@@ -88,6 +90,33 @@ class StreamThread final : private client::RebalanceListener {
     // ended it, or null after a requested shutdown).
     std::function<void(State old_state, State new_state)> on_state_change;
     std::function<void(std::exception_ptr error)> on_exit;
+    // Kafka's stream-thread-metrics of this thread, kept in KafkaStreams' metrics registry
+    // (which outlives the thread); null ones are not measured. process_latency: one
+    // observation per loop iteration that processed records (the time to process them),
+    // commit_latency: one per commit of the processing loop.
+    metrics::Counter* process_total = nullptr;
+    metrics::Histogram* process_latency = nullptr;
+    metrics::Histogram* commit_latency = nullptr;
+  };
+
+  // What the metrics endpoint reports of a task (stream-task-, stream-processor-node- and
+  // stream-state-metrics), taken under the thread's task lock.
+  struct StoreSnapshot {
+    std::string name;
+    std::string type;  // the metered layer's scope: "rocksdb", "in-memory-window", ...
+    int64_t puts = 0;
+    int64_t gets = 0;
+    int64_t deletes = 0;
+    int64_t entries = -1;             // approximate entries; -1: the store has no estimate
+    std::filesystem::path directory;  // a persistent store's files; empty for in-memory ones
+  };
+  struct TaskSnapshot {
+    streams::TaskId id;
+    int64_t processed = 0;
+    int64_t restore_remaining = 0;  // records left to restore (0 once running)
+    std::shared_ptr<const TaskCounters> counters;
+    std::vector<std::pair<std::string, uint64_t>> nodes;  // processor-node process-total
+    std::vector<StoreSnapshot> stores;
   };
 
   // Creates the consumer and the producer (errors name the librdkafka property at fault).
@@ -110,6 +139,8 @@ class StreamThread final : private client::RebalanceListener {
   State state() const { return state_.load(); }
   const std::string& name() const { return options_.name; }
   std::vector<TaskInfo> tasks() const;
+  // The thread's tasks for the metrics endpoint, serialized with processing (as ForEachStore).
+  std::vector<TaskSnapshot> MetricsSnapshot() const;
 
  private:
   explicit StreamThread(Options options);
@@ -118,7 +149,8 @@ class StreamThread final : private client::RebalanceListener {
   void RunOnce();
   void SetState(State state);
   void AddRecords(std::vector<streams::detail::RawRecord> records);
-  void Process();
+  // Returns how many records the tasks processed.
+  int Process();
   // Commits when commit.interval.ms has passed or a task asked; `force` commits now.
   void MaybeCommit(bool force);
   // Returns false when the commit failed and the tasks were closed dirty.

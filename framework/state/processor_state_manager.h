@@ -77,6 +77,12 @@ class ProcessorStateManager final : public streams::StateStoreContext {
   // The store `name` (its outermost layer), or nullptr when the task has none.
   streams::StateStore* GetStore(const std::string& name) const;
   bool has_stores() const { return !stores_.empty(); }
+  // Calls `visit` with each store built so far (its outermost layer).
+  void ForEachStore(const std::function<void(streams::StateStore&)>& visit) const {
+    for (const auto& store : stores_) {
+      if (store.store != nullptr) visit(*store.store);
+    }
+  }
   void set_timestamp_source(std::function<int64_t()> source) {
     options_.timestamp = std::move(source);
   }

@@ -104,6 +104,16 @@ void StoreChangelogReader::Finish(const TopicPartition& partition, Changelog& ch
   assignment_changed_ = true;
 }
 
+std::map<streams::TaskId, int64_t> StoreChangelogReader::RemainingRecords() const {
+  std::map<streams::TaskId, int64_t> remaining;
+  for (const auto& [partition, changelog] : changelogs_) {
+    int64_t& left = remaining[changelog.task];
+    if (!changelog.done && changelog.end >= 0)
+      left += std::max<int64_t>(changelog.end - changelog.next, 0);
+  }
+  return remaining;
+}
+
 void StoreChangelogReader::Reassign() {
   std::map<TopicPartition, int64_t> assignment;
   for (const auto& [partition, changelog] : changelogs_) {
@@ -146,6 +156,7 @@ std::vector<streams::TaskId> StoreChangelogReader::Restore(milliseconds timeout,
         it->second.manager->Restore(partition, batch);
         changelog.next = batch.back().offset + 1;
         changelog.restored += static_cast<int64_t>(batch.size());
+        if (restored_sink_) restored_sink_(changelog.task, static_cast<int64_t>(batch.size()));
         if (listener_) {
           listener_->onBatchRestored(partition.topic, partition.partition, changelog.store,
                                      batch.back().offset, static_cast<int64_t>(batch.size()));

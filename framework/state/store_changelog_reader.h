@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,6 +41,16 @@ class StoreChangelogReader {
   // when a store fails, StreamsException when the consumer fails.
   std::vector<streams::TaskId> Restore(std::chrono::milliseconds timeout, size_t max_records);
 
+  // Called with each batch restored: the task and its number of records (the task's
+  // restore-total metric).
+  void set_restored_sink(std::function<void(const streams::TaskId&, int64_t)> sink) {
+    restored_sink_ = std::move(sink);
+  }
+  // Per task being restored, the records left up to the end offsets taken when its changelogs'
+  // restorations started (Kafka's restore-remaining-records-total); changelogs whose end
+  // offset is not known yet count nothing.
+  std::map<streams::TaskId, int64_t> RemainingRecords() const;
+
  private:
   struct Changelog {
     streams::TaskId task;
@@ -61,6 +72,7 @@ class StoreChangelogReader {
   std::string log_prefix_;
   std::unique_ptr<client::RestoreConsumer> consumer_;
   std::shared_ptr<streams::StateRestoreListener> listener_;
+  std::function<void(const streams::TaskId&, int64_t)> restored_sink_;
   std::map<TopicPartition, Changelog> changelogs_;
   bool assignment_changed_ = false;
   std::shared_ptr<spdlog::logger> log_;

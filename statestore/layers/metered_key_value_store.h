@@ -53,6 +53,7 @@ class MeteredKeyValueStore final : public streams::KeyValueStore<K, V>,
 
   const StoreMetrics& metrics() const override { return metrics_; }
   const std::string& metricsScope() const override { return metrics_scope_; }
+  int64_t estimatedEntries() override { return inner_->approximateNumEntries(); }
 
   bool setFlushListener(streams::CacheFlushListener<K, V> listener, bool send_old_values) override {
     auto* cached = dynamic_cast<streams::CachedStateStore<std::string, std::string>*>(inner_.get());

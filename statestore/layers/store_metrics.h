@@ -25,8 +25,8 @@ struct StoreMetrics {
   int64_t flush_latency_ns = 0;
 };
 
-// Implemented by the metered layers: what the metrics exporter (issue 8) reads, found with
-// dynamic_cast from the StateStore the task holds. Thread safety: the store's (read the
+// Implemented by the metered layers: what the metrics endpoint reads (stream-state-metrics), found
+// with dynamic_cast from the StateStore the task holds. Thread safety: the store's (read the
 // counters from the task's thread, or accept torn reads of single counters).
 class MeteredStore {
  public:
@@ -34,6 +34,10 @@ class MeteredStore {
   virtual const StoreMetrics& metrics() const = 0;
   // The backend's supplier scope ("rocksdb", "in-memory", "rocksdb-window", ...).
   virtual const std::string& metricsScope() const = 0;
+  // The store's approximate number of entries (a key-value store's approximateNumEntries,
+  // RocksDB's estimate-num-keys), or -1 where the store has no such estimate (window and
+  // session stores).
+  virtual int64_t estimatedEntries() { return -1; }
 };
 
 // True when `configs` (StateStoreContext::appConfigs) ask for the stores' latencies:

@@ -129,17 +129,25 @@ class NodeInstance {
   virtual void Process(const void* record) = 0;
   virtual void Close() {}
 
+  // The records this node was handed (Kafka's processor-node process-total): counted by the
+  // parent's Forward, and by the task for a source. Written by the task's thread; read by the
+  // metrics under the stream thread's task lock.
+  uint64_t processed() const { return processed_; }
+  void CountProcessed() { ++processed_; }
+
  protected:
   std::unique_ptr<NodeContext> context_;
 
  private:
   std::string name_;
+  uint64_t processed_ = 0;
 };
 
 inline void NodeContext::Forward(const void* record) {
   NodeInstance* self = task_->current_node;
   for (NodeInstance* child : children_) {
     task_->current_node = child;
+    child->CountProcessed();
     child->Process(record);
   }
   task_->current_node = self;
@@ -150,6 +158,7 @@ inline void NodeContext::ForwardTo(const void* record, std::string_view child) {
     if (node->name() != child) continue;
     NodeInstance* self = task_->current_node;
     task_->current_node = node;
+    node->CountProcessed();
     node->Process(record);
     task_->current_node = self;
     return;
