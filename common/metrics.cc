@@ -19,16 +19,18 @@ bool IsLabelName(const std::string& name) {
   return true;
 }
 
-std::string EscapeLabelValue(const std::string& value) {
+// The text format's escapes: backslash and newline everywhere, the double quote in label
+// values only (HELP text keeps it).
+std::string Escape(const std::string& text, bool quote) {
   std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
+  out.reserve(text.size());
+  for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (c == '"' && quote) {
+      out += "\\\"";
     } else {
       out += c;
     }
@@ -36,19 +38,8 @@ std::string EscapeLabelValue(const std::string& value) {
   return out;
 }
 
-std::string EscapeHelp(const std::string& help) {
-  std::string out;
-  for (char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeLabelValue(const std::string& value) { return Escape(value, true); }
+std::string EscapeHelp(const std::string& help) { return Escape(help, false); }
 
 std::string FormatValue(double value) {
   if (std::isnan(value)) return "NaN";

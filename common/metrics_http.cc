@@ -4,9 +4,11 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <memory>
 
 #include "common/logging.h"
 
@@ -69,9 +71,20 @@ Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   }
   server->port_ = port;
   httplib::Server* raw = server->server_.get();
-  server->thread_ = std::thread([raw] { raw->listen_after_bind(); });
-  // Until the loop runs, stop() would not reach it (and Stop() would wait forever).
-  while (!raw->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto ended = std::make_shared<std::atomic<bool>>(false);
+  server->thread_ = std::thread([raw, ended] {
+    raw->listen_after_bind();
+    ended->store(true);
+  });
+  // Until the loop runs, stop() would not reach it (and Stop() would wait forever). A loop that
+  // ended at once (its accept failed) is an error.
+  while (!raw->is_running() && !ended->load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (ended->load()) {
+    server->thread_.join();
+    return Status::IOError(fmt::format("metrics.listener: {} did not start serving", listener));
+  }
   GetLogger("metrics")->info("serving Prometheus metrics at {}", server->url());
   return server;
 }

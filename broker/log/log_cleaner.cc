@@ -469,7 +469,9 @@ Result<bool> LogCleaner::CleanOnce() {
       delete_horizons_[dirtiest] = result->next_delete_horizon_ms;
   }
   idle_.notify_all();
-  if (!result.ok()) return result.status();
+  if (!result.ok()) {  // the log line names the partition
+    return Status(result.status().code(), dirtiest->name() + ": " + result.status().message());
+  }
   return true;
 }
 
