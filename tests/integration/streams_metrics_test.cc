@@ -1,8 +1,8 @@
 // A streams app's metrics.listener: KafkaStreams runs a windowed and a key-value count against
-// the in-process broker; its endpoint is scraped during the run, read with prometheus_client's
-// parser, and checked for exact values that move: records per task, thread and processor node,
-// late records dropped, store writes and sizes, commits, and restoration after the state is
-// lost.
+// the in-process broker, and both endpoints (the app's and the broker's) are scraped during the
+// run, read with prometheus_client's parser, and checked for exact values that move: records
+// per task, thread and processor node, late records dropped, store writes and sizes, commits,
+// restoration after the state is lost; the broker's records in and the app's group lag.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -13,6 +13,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "broker/app/embedded_broker.h"
 #include "framework/api/kafka_streams.h"
 #include "operators/dsl/streams_builder.h"
 #include "tests/integration/prometheus_scrape.h"
@@ -29,7 +30,18 @@ using testing::S;
 using testing::StringConsumed;
 using testing::StringProduced;
 
-using StreamsMetricsTest = DslE2ETest;
+// The suite's broker serves its metrics too, so a run is seen from both endpoints.
+class StreamsMetricsTest : public DslE2ETest {
+ public:
+  static void SetUpTestSuite() {
+    dir_ = new brook::testing::TempDir();
+    auto broker = broker::app::EmbeddedBroker::Start(dir_->path() + "/data",
+                                                     {{"metrics.listener", "http://127.0.0.1:0"}});
+    ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+    broker_ = broker->release();
+    bootstrap_ = broker_->bootstrap();
+  }
+};
 
 // Records not "skip" are counted twice: per key in one-minute windows without grace (written to
 // the output) and per key in all time (the table "m-totals", not written anywhere).
@@ -122,6 +134,20 @@ TEST_F(StreamsMetricsTest, CountersMoveAndTheTextParsesAsPrometheusFormat) {
   EXPECT_TRUE(first.Value("kafka_streams_stream_state_metrics_total_sst_files_size_bytes", totals));
   EXPECT_GE(first.Sum("kafka_streams_stream_thread_metrics_process_latency_seconds_count"), 1);
   EXPECT_EQ(first.Value("kafka_streams_stream_task_metrics_restore_remaining_records", task), 0);
+
+  // The broker's endpoint, scraped during the same run: what came in, and the app's group lag
+  // once it committed everything it read.
+  const std::map<std::string, std::string> group_lag{
+      {"consumergroup", "metered-app"}, {"topic", "m-in"}, {"partition", "0"}};
+  Scrape broker = ScrapeUntil(broker_->broker().metrics_url(), [&](const Scrape& s) {
+    return s.Value("kafka_consumergroup_lag", group_lag) == 0;
+  });
+  ASSERT_TRUE(broker.parsed);
+  EXPECT_EQ(
+      broker.Value("kafka_server_broker_topic_metrics_messages_in_total", {{"topic", "m-in"}}), 6);
+  EXPECT_EQ(
+      broker.Value("kafka_server_broker_topic_metrics_messages_in_total", {{"topic", "m-out"}}), 4);
+  EXPECT_EQ(broker.Value("kafka_consumergroup_lag", group_lag), 0);
 
   // Two more records: the counters move.
   Send("m-in", {{"g", "x"}, {"a", "x"}}, t0 + 71000);
