@@ -529,7 +529,6 @@ class KafkaStreams::Impl : public std::enable_shared_from_this<KafkaStreams::Imp
   // updated by the threads (MakeThread). Names: docs/guides/observability.md.
   void StartMetricsServer() {
     if (config_.metricsListener().empty()) return;
-    using metrics::Labels;
     using metrics::Sample;
     using metrics::Type;
     using TaskSnapshot = StreamThread::TaskSnapshot;
